@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Installs what the build and the tests need on a fresh Debian bookworm machine (run as root, or
+# with sudo available). Idempotent: packages already present are not fetched again.
+#
+#   libtorch-dev          libtorch 1.13.1 (CPU build) headers, CMake config and libraries
+#   python3-torchvision   the independent oracle (torchvision.ops.sigmoid_focal_loss) + Python torch
+#   python3-pytest        runs tests/oracle
+#   python3-mpmath        high-precision reference where torchvision itself loses the value
+#   nvidia-cuda-toolkit   nvcc, to compile-check the CUDA kernel (Debian contrib/non-free; no GPU needed)
+#   cmake, g++            native build
+#
+# The .NET SDK is expected on PATH (`dotnet`); NuGet packages are restored by `dotnet restore`.
+set -euo pipefail
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+
+packages=(cmake g++ libtorch-dev python3-torchvision python3-pytest python3-mpmath)
+if [ "${FOCALLOSS_SKIP_CUDA:-0}" != "1" ]; then packages+=(nvidia-cuda-toolkit); fi
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all system packages present"
+else
+  # nvidia-cuda-toolkit lives in Debian's non-free component and needs contrib (nvidia-support).
+  # Enable both on the machine's existing Debian sources rather than adding a source of our own.
+  if [[ " ${missing[*]} " == *" nvidia-cuda-toolkit "* ]]; then
+    for f in /etc/apt/sources.list.d/*.sources; do
+      [ -f "$f" ] || continue
+      grep -q '^Components:' "$f" || continue
+      $SUDO sed -i -E '/^Components:/{/ contrib/!s/$/ contrib/; / non-free( |$)/!s/$/ non-free/}' "$f"
+    done
+    if [ -f /etc/apt/sources.list ]; then
+      $SUDO sed -i -E '/^deb .*debian/{/ contrib/!s/$/ contrib/; / non-free( |$)/!s/$/ non-free/}' /etc/apt/sources.list
+    fi
+  fi
+  echo "install-deps: installing ${missing[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  echo "install-deps: done"
+fi
+
+command -v dotnet >/dev/null || { echo "install-deps: the .NET SDK (dotnet) is not on PATH; install .NET SDK 10 first" >&2; exit 1; }

@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# The one test command: installs what is missing, builds everything (native + .NET) and runs
+# every test suite. Exit code 0 only when every suite passed.
+#
+#   build/test.sh            everything
+#   build/test.sh --no-deps  skip the system package check (you installed them yourself)
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+
+deps=1
+for a in "$@"; do
+  case "$a" in
+    --no-deps) deps=0 ;;
+    *) echo "usage: build/test.sh [--no-deps]" >&2; exit 2 ;;
+  esac
+done
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+results="$root/artifacts/test-results"
+rm -rf "$results"; mkdir -p "$results"
+
+section() { printf '\n==== %s ====\n' "$1"; }
+started=$(date +%s)
+
+if [ $deps -eq 1 ]; then section "system packages"; bash build/install-deps.sh; fi
+
+section "native build"
+bash build/build-native.sh
+
+section ".NET build"
+dotnet build FocalLoss.Analyzers.sln -c Release -nologo -v minimal
+
+passed=0; failed=0; skipped=0; broken=()
+
+# dotnet test: one TRX per test project; counts are read from the TRX files.
+section ".NET tests"
+set +e
+dotnet test FocalLoss.Analyzers.sln -c Release --no-build --nologo \
+  --logger "trx" --results-directory "$results/dotnet"
+dotnet_rc=$?
+set -e
+read -r p f s < <(/usr/bin/python3 build/count_results.py trx "$results/dotnet")
+passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
+if [ $dotnet_rc -ne 0 ]; then broken+=("dotnet test (exit $dotnet_rc)"); fi
+
+# The independent oracle: committed fixtures must equal what torchvision produces now, and the
+# native op is checked from Python (gradcheck, fixtures, errors).
+section "oracle fixtures"
+set +e
+/usr/bin/python3 tests/oracle/check_fixtures.py
+rc=$?
+set -e
+if [ $rc -eq 0 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); broken+=("check_fixtures.py"); fi
+
+section "native op from Python (pytest)"
+set +e
+/usr/bin/python3 -m pytest tests/oracle -q -p no:cacheprovider --junitxml "$results/pytest.xml"
+rc=$?
+set -e
+read -r p f s < <(/usr/bin/python3 build/count_results.py junit "$results/pytest.xml")
+passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
+if [ $rc -ne 0 ]; then broken+=("pytest tests/oracle (exit $rc)"); fi
+
+section "end to end: package, dotnet build, dotnet format"
+set +e
+bash tests/e2e/run.sh
+rc=$?
+set -e
+if [ -f "$results/e2e.counts" ]; then
+  read -r p f s < "$results/e2e.counts"
+  passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
+fi
+if [ $rc -ne 0 ]; then broken+=("tests/e2e/run.sh (exit $rc)"); fi
+
+section "summary"
+echo "elapsed: $(( $(date +%s) - started )) s"
+if [ ${#broken[@]} -gt 0 ]; then
+  printf 'failing suites:\n'; printf '  - %s\n' "${broken[@]}"
+fi
+if [ $((passed + failed)) -eq 0 ]; then echo "no test ran" >&2; exit 1; fi
+echo "tests: $passed passed, $failed failed, $skipped skipped"
+[ ${#broken[@]} -eq 0 ] && [ $failed -eq 0 ]
