@@ -187,6 +187,44 @@ namespace FocalLoss.Runtime
                 throw new ArgumentNullException(nameof(target), "Expected a tensor handle for 'target'; got a null pointer.");
             }
 
+            ValidateOptions(alpha, gamma, reduction, avg_factor);
+
+            EnsureInitialized();
+
+            int status = NativeMethods.fl_sigmoid_focal_loss(
+                input, target, weight, alpha, gamma, (int)reduction,
+                avg_factor.HasValue ? 1 : 0, avg_factor ?? 0.0, out IntPtr result);
+            if (status != NativeMethods.StatusOk)
+            {
+                if (result != IntPtr.Zero)
+                {
+                    NativeMethods.fl_tensor_free(result);
+                }
+
+                throw NativeErrors.Translate(status, "fl_sigmoid_focal_loss");
+            }
+
+            if (result == IntPtr.Zero)
+            {
+                throw new InvalidOperationException("fl_sigmoid_focal_loss reported success but returned no tensor.");
+            }
+
+            return new TensorHandle(result);
+        }
+
+        /// <summary>
+        /// Checks the scalar options of <see cref="SigmoidFocalLoss"/> without touching any tensor or the
+        /// native library, with the same exceptions and parameter names (for example to validate a
+        /// module's options when it is constructed).
+        /// </summary>
+        /// <param name="alpha">Balance of positives in [0, 1]; any negative value disables balancing.</param>
+        /// <param name="gamma">Focusing exponent, finite and &gt;= 0.</param>
+        /// <param name="reduction">None, Mean or Sum.</param>
+        /// <param name="avg_factor">Optional, finite and &gt; 0; not allowed with Sum.</param>
+        /// <exception cref="ArgumentOutOfRangeException">alpha, gamma, reduction or avg_factor is out of range.</exception>
+        /// <exception cref="ArgumentException">avg_factor is combined with Sum.</exception>
+        public static void ValidateOptions(double alpha, double gamma, FocalReduction reduction, double? avg_factor = null)
+        {
             if (double.IsNaN(alpha) || alpha > 1.0)
             {
                 throw new ArgumentOutOfRangeException(nameof(alpha), alpha,
@@ -221,28 +259,6 @@ namespace FocalLoss.Runtime
                         nameof(avg_factor));
                 }
             }
-
-            EnsureInitialized();
-
-            int status = NativeMethods.fl_sigmoid_focal_loss(
-                input, target, weight, alpha, gamma, (int)reduction,
-                avg_factor.HasValue ? 1 : 0, avg_factor ?? 0.0, out IntPtr result);
-            if (status != NativeMethods.StatusOk)
-            {
-                if (result != IntPtr.Zero)
-                {
-                    NativeMethods.fl_tensor_free(result);
-                }
-
-                throw NativeErrors.Translate(status, "fl_sigmoid_focal_loss");
-            }
-
-            if (result == IntPtr.Zero)
-            {
-                throw new InvalidOperationException("fl_sigmoid_focal_loss reported success but returned no tensor.");
-            }
-
-            return new TensorHandle(result);
         }
 
         /// <summary>Parses the leading <c>major.minor</c> of a version string such as <c>"2.2.1+cu121"</c> or <c>"v1.13"</c>.</summary>
