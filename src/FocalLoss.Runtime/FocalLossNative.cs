@@ -157,7 +157,7 @@ namespace FocalLoss.Runtime
         /// or int64 class indices of shape <c>input.shape[:-1]</c> where the value C means background.</param>
         /// <param name="weight">Borrowed <c>at::Tensor*</c> or <see cref="IntPtr.Zero"/>: per-element (input's shape),
         /// per-anchor (<c>input.shape[:-1]</c>) or per-class (<c>[C]</c>) weight.</param>
-        /// <param name="alpha">Balance of positives in [0, 1]; any negative value disables balancing.</param>
+        /// <param name="alpha">Balance of positives in [0, 1]; any finite negative value disables balancing.</param>
         /// <param name="gamma">Focusing exponent, finite and &gt;= 0.</param>
         /// <param name="reduction">None, Mean or Sum.</param>
         /// <param name="avg_factor">Optional, finite and &gt; 0: with Mean the result is sum / avg_factor; ignored with None;
@@ -217,7 +217,7 @@ namespace FocalLoss.Runtime
         /// native library, with the same exceptions and parameter names (for example to validate a
         /// module's options when it is constructed).
         /// </summary>
-        /// <param name="alpha">Balance of positives in [0, 1]; any negative value disables balancing.</param>
+        /// <param name="alpha">Balance of positives in [0, 1]; any finite negative value disables balancing.</param>
         /// <param name="gamma">Focusing exponent, finite and &gt;= 0.</param>
         /// <param name="reduction">None, Mean or Sum.</param>
         /// <param name="avg_factor">Optional, finite and &gt; 0; not allowed with Sum.</param>
@@ -225,10 +225,10 @@ namespace FocalLoss.Runtime
         /// <exception cref="ArgumentException">avg_factor is combined with Sum.</exception>
         public static void ValidateOptions(double alpha, double gamma, FocalReduction reduction, double? avg_factor = null)
         {
-            if (double.IsNaN(alpha) || alpha > 1.0)
+            if (!double.IsFinite(alpha) || alpha > 1.0)
             {
                 throw new ArgumentOutOfRangeException(nameof(alpha), alpha,
-                    "alpha must be in [0, 1], or negative to disable class balancing.");
+                    "alpha must be finite: in [0, 1], or negative to disable class balancing.");
             }
 
             if (!(gamma >= 0.0) || double.IsInfinity(gamma))

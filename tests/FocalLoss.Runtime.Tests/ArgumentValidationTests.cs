@@ -35,7 +35,8 @@ namespace FocalLoss.Runtime.Tests
         [InlineData(1.5)]
         [InlineData(1.0000001)]
         [InlineData(double.PositiveInfinity)]
-        public void AlphaAboveOne_ThrowsOutOfRange(double alpha)
+        [InlineData(double.NegativeInfinity)]
+        public void AlphaAboveOneOrNonFinite_ThrowsOutOfRange(double alpha)
         {
             using var x = TestTensor.Float32(Logits6, 2, 3);
             using var t = TestTensor.Float32(Targets6, 2, 3);
@@ -141,7 +142,8 @@ namespace FocalLoss.Runtime.Tests
             using var t = TestTensor.Float32(new double[] { 0, 1, 0, 1, 1, 0, 1, 0 }, 2, 4);
             var e = Assert.Throws<ArgumentException>(() => Call(x, t));
             Assert.Equal("target", e.ParamName);
-            AssertMentions(e, "shape");
+            AssertMentions(e, "shape [2, 3]"); // what was expected: the input's shape
+            AssertMentions(e, "[2, 4]");       // what was given
         }
 
         [Fact]
@@ -152,7 +154,8 @@ namespace FocalLoss.Runtime.Tests
             using var t = TestTensor.Float32(new double[] { 0, 2 }, 2);
             var e = Assert.Throws<ArgumentException>(() => Call(x, t));
             Assert.Equal("target", e.ParamName);
-            AssertMentions(e, "shape", "int64");
+            AssertMentions(e, "floating tensor of shape [2, 3]");
+            AssertMentions(e, "int64 tensor of shape [2]");
         }
 
         [Fact]
@@ -162,7 +165,8 @@ namespace FocalLoss.Runtime.Tests
             using var t = TestTensor.Int64(new double[] { 0, 1, 2 }, 3);
             var e = Assert.Throws<ArgumentException>(() => Call(x, t));
             Assert.Equal("target", e.ParamName);
-            AssertMentions(e, "shape");
+            AssertMentions(e, "int64 tensor of shape [2]");
+            AssertMentions(e, "[3]");
         }
 
         [Fact]
@@ -172,7 +176,8 @@ namespace FocalLoss.Runtime.Tests
             using var t = TestTensor.Float32(Targets6, 2, 3);
             var e = Assert.Throws<ArgumentException>(() => Call(x, t));
             Assert.Equal("input", e.ParamName);
-            AssertMentions(e, "float", "floating");
+            AssertMentions(e, "float32");
+            AssertMentions(e, "Long", "int64");
         }
 
         [Fact]
@@ -182,7 +187,8 @@ namespace FocalLoss.Runtime.Tests
             using var t = TestTensor.From(Targets6, new long[] { 2, 3 }, NativeTesting.Bool);
             var e = Assert.Throws<ArgumentException>(() => Call(x, t));
             Assert.Equal("target", e.ParamName);
-            AssertMentions(e, "float", "int64", "dtype");
+            AssertMentions(e, "floating tensor");
+            AssertMentions(e, "Bool");
         }
 
         [Fact]
@@ -221,7 +227,8 @@ namespace FocalLoss.Runtime.Tests
             using var t = TestTensor.Int64(new double[] { 1, badIndex }, 2);
             var e = Assert.Throws<ArgumentException>(() => Call(x, t));
             Assert.Equal("target", e.ParamName);
-            AssertMentions(e, "range", "index", "class");
+            AssertMentions(e, "class index out of range");
+            AssertMentions(e, "[0, 3]");
         }
 
         [Fact]
@@ -244,7 +251,9 @@ namespace FocalLoss.Runtime.Tests
             using var w = TestTensor.Float32(new double[] { 1, 2, 3, 4, 5 }, 5);
             var e = Assert.Throws<ArgumentException>(() => Call(x, t, w));
             Assert.Equal("weight", e.ParamName);
-            AssertMentions(e, "shape");
+            AssertMentions(e, "[2, 3] (per element)");
+            AssertMentions(e, "[3] (per class)");
+            AssertMentions(e, "[5]");
         }
 
         [Fact]
@@ -255,7 +264,75 @@ namespace FocalLoss.Runtime.Tests
             using var w = TestTensor.Int64(new double[] { 1, 2, 3 }, 3);
             var e = Assert.Throws<ArgumentException>(() => Call(x, t, w));
             Assert.Equal("weight", e.ParamName);
-            AssertMentions(e, "float", "dtype");
+            AssertMentions(e, "floating tensor");
+            AssertMentions(e, "Long", "int64");
+        }
+
+        [Fact]
+        public void TargetRequiringGrad_ThrowsArgumentForTarget()
+        {
+            using var x = TestTensor.From(Logits6, new long[] { 2, 3 }, NativeTesting.Float32, requiresGrad: true);
+            using var t = TestTensor.From(Targets6, new long[] { 2, 3 }, NativeTesting.Float32, requiresGrad: true);
+            var e = Assert.Throws<ArgumentException>(() => Call(x, t));
+            Assert.Equal("target", e.ParamName);
+            AssertMentions(e, "detach");
+        }
+
+        [Fact]
+        public void AnchorWeightWithKeptDim_IsAccepted()
+        {
+            using var x = TestTensor.Float64(Logits6, 2, 3);
+            using var t = TestTensor.Float64(Targets6, 2, 3);
+            using var wFlat = TestTensor.Float64(new double[] { 2.0, 0.5 }, 2);
+            using var wKeep = TestTensor.Float64(new double[] { 2.0, 0.5 }, 2, 1);
+            using TensorHandle a = Call(x, t, wFlat);
+            using TensorHandle b = Call(x, t, wKeep);
+            Numerics.AssertAllClose(TestTensor.Read(a.DangerousGetHandle()), TestTensor.Read(b.DangerousGetHandle()), 0, 0, "[N] vs [N, 1] anchor weight");
+        }
+
+        // ---- empty tensors (documented: none -> empty result, sum -> 0, mean -> NaN as torch.mean,
+        //      mean with avg_factor -> 0; the gradient is empty) ---------------------------------------
+
+        [Fact]
+        public void EmptyInput_None_ReturnsEmptyWithEmptyGradient()
+        {
+            using var x = TestTensor.From(Array.Empty<double>(), new long[] { 0, 3 }, NativeTesting.Float32, requiresGrad: true);
+            using var t = TestTensor.Float32(Array.Empty<double>(), 0, 3);
+            using TensorHandle loss = Call(x, t);
+            Assert.Equal(new long[] { 0, 3 }, TestTensor.ShapeOf(loss.DangerousGetHandle()));
+            Assert.Empty(TestTensor.Read(loss.DangerousGetHandle()));
+            TestTensor.BackwardWithOnes(loss.DangerousGetHandle());
+            using TestTensor? grad = x.Grad();
+            Assert.NotNull(grad);
+            Assert.Equal(new long[] { 0, 3 }, grad!.Shape());
+        }
+
+        [Theory]
+        [InlineData(FocalReduction.Sum, null, 0.0)]
+        [InlineData(FocalReduction.Mean, 2.0, 0.0)]
+        [InlineData(FocalReduction.Mean, null, double.NaN)]
+        public void EmptyInput_Reduced_FollowsTorchSemantics(FocalReduction reduction, double? avgFactor, double expected)
+        {
+            using var x = TestTensor.From(Array.Empty<double>(), new long[] { 0, 4 }, NativeTesting.Float64, requiresGrad: true);
+            using var t = TestTensor.Int64(Array.Empty<double>(), 0);
+            using TensorHandle loss = Call(x, t, reduction: reduction, avg_factor: avgFactor);
+            Assert.Empty(TestTensor.ShapeOf(loss.DangerousGetHandle()));
+            double value = Assert.Single(TestTensor.Read(loss.DangerousGetHandle()));
+            Assert.True(Numerics.Close(value, expected, 0, 0), $"expected {expected}, got {value}");
+            TestTensor.BackwardWithOnes(loss.DangerousGetHandle());
+            using TestTensor? grad = x.Grad();
+            Assert.NotNull(grad);
+            Assert.Equal(new long[] { 0, 4 }, grad!.Shape());
+        }
+
+        [Fact]
+        public void EmptyInput_ShapeMismatch_IsStillAnError()
+        {
+            using var x = TestTensor.Float32(Array.Empty<double>(), 0, 3);
+            using var t = TestTensor.Float32(Array.Empty<double>(), 0, 2);
+            var e = Assert.Throws<ArgumentException>(() => Call(x, t));
+            Assert.Equal("target", e.ParamName);
+            AssertMentions(e, "shape [0, 3]");
         }
 
         [Fact]
