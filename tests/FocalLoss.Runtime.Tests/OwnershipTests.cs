@@ -7,6 +7,7 @@ using Xunit;
 namespace FocalLoss.Runtime.Tests
 {
     /// <summary>Returned tensors are freed exactly once, can be handed out exactly once, and do not leak.</summary>
+    [Collection(HeapCollection.Name)]
     public sealed class OwnershipTests
     {
         private static readonly double[] Logits = { -3.0, -1.0, -0.25, 0.0, 0.5, 2.0, 7.0, -7.0 };
