@@ -1,0 +1,8 @@
+namespace FocalLoss.Analyzers.Rules
+{
+    /// <summary>Diagnostic categories used by the descriptors.</summary>
+    internal static class Categories
+    {
+        public const string Correctness = "Correctness";
+    }
+}
