@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Configures and builds src/FocalLoss.Native (Release, -O3) into artifacts/native/.
+# Idempotent: re-running only rebuilds what changed. Installs nothing.
+#   artifacts/native/libFocalLossNative.so         the product's native library
+#   artifacts/native/libFocalLossNativeTesting.so  test-support library (not shipped)
+#   artifacts/native/focal_loss_bench              runtime benchmark (build/bench-runtime.sh)
+#   artifacts/native/focal_loss_math_selftest      element-math self-test
+# Environment: FL_CMAKE_ARGS (extra configure arguments, e.g. -DTorch_DIR=... or -DFL_CUDA=OFF),
+#              FL_JOBS (parallel jobs; default: number of cores).
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+out="$root/artifacts/native"
+bdir="$out/build"
+mkdir -p "$bdir"
+
+generator=()
+if [[ ! -f "$bdir/CMakeCache.txt" ]] && command -v ninja >/dev/null 2>&1; then
+  generator=(-G Ninja)
+fi
+
+# Configure only when there is no cache yet (CMake re-runs itself when CMakeLists.txt changes).
+if [[ ! -f "$bdir/CMakeCache.txt" || -n "${FL_CMAKE_ARGS:-}" ]]; then
+  # shellcheck disable=SC2086
+  cmake -S "$root/src/FocalLoss.Native" -B "$bdir" "${generator[@]}" \
+    -DCMAKE_BUILD_TYPE=Release -DFL_OUTPUT_DIR="$out" ${FL_CMAKE_ARGS:-} >"$bdir/configure.log" 2>&1 \
+    || { cat "$bdir/configure.log"; echo "build-native: configure failed" >&2; exit 1; }
+fi
+
+jobs="${FL_JOBS:-$(nproc 2>/dev/null || echo 2)}"
+cmake --build "$bdir" --parallel "$jobs"
+
+echo
+echo "build-native: libraries in $out"
+ls -1 "$out"/libFocalLossNative.so "$out"/libFocalLossNativeTesting.so
+cuda_line="$(grep -h "FocalLoss CUDA:" "$bdir/configure.log" 2>/dev/null | tail -1 | sed 's/^-- //')"
+if [[ -f "$out/cuda_compile_check.ok" ]]; then
+  echo "build-native: CUDA kernel object compiled (compile check only; not linked: this libtorch has no CUDA)"
+elif grep -q "built into libFocalLossNative" <<<"$cuda_line"; then
+  echo "build-native: CUDA kernel built into libFocalLossNative"
+else
+  echo "build-native: CUDA kernel NOT compiled"
+fi
+[[ -n "$cuda_line" ]] && echo "build-native: $cuda_line"
+exit 0

@@ -1,0 +1,143 @@
+// Runtime benchmark (a program that prints a table, not a test).
+//
+// For N = 2^16 .. 2^24 float32 elements (dense 0/1 targets, alpha 0.25, gamma 2, reduction mean):
+//  - fused:     fl_sigmoid_focal_loss (the product's C ABI, through the dispatcher) forward, then
+//               torch::autograd::grad (the fused backward kernel);
+//  - composite: torchvision's sigmoid_focal_loss written with the same libtorch in C++
+//               (sigmoid, binary_cross_entropy_with_logits(none), p_t, (1-p_t)^gamma, alpha_t, mean),
+//               forward + autograd backward;
+//  - stream:    at::add_out(out, a, b) into a preallocated tensor: reads 2N, writes N floats
+//               (12 bytes/element), the memory-bandwidth roofline.
+// The fused forward+backward moves 20 bytes/element (forward reads x and t; backward reads x and
+// t and writes grad_input), so its roofline time is stream_time * 20/12; "vs roofline" is
+// fused_time / that.
+// "held for backward" = C-heap bytes in use (mallinfo2: uordblks + hblkhd, which includes
+// mmapped blocks) after the forward minus before it, minus the output tensor's bytes: what the
+// autograd graph keeps alive beyond the inputs until backward.
+//
+// Usage: focal_loss_bench [--max-log2 24] [--min-log2 16] [--seconds 0.6]
+#include "focal_loss_c_api.h"
+
+#include <ATen/ATen.h>
+#include <ATen/Parallel.h>
+#include <torch/csrc/autograd/autograd.h>
+#include <torch/version.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <functional>
+#include <string>
+#include <vector>
+
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
+namespace {
+
+int64_t heap_in_use() {
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 33))
+  const struct mallinfo2 mi = mallinfo2();
+  return static_cast<int64_t>(mi.uordblks + mi.hblkhd);
+#else
+  return -1;
+#endif
+}
+
+at::Tensor fused(const at::Tensor& x, const at::Tensor& t, double alpha, double gamma) {
+  fl_tensor out = nullptr;
+  at::Tensor xx = x, tt = t;
+  if (fl_sigmoid_focal_loss(&xx, &tt, nullptr, alpha, gamma, FL_REDUCTION_MEAN, 0, 0.0, &out) != FL_OK) {
+    std::fprintf(stderr, "fl_sigmoid_focal_loss failed: %s\n", fl_last_error());
+    std::exit(1);
+  }
+  at::Tensor r = *static_cast<at::Tensor*>(out);
+  fl_tensor_free(out);
+  return r;
+}
+
+// torchvision.ops.sigmoid_focal_loss, line by line, reduction mean.
+at::Tensor composite(const at::Tensor& x, const at::Tensor& t, double alpha, double gamma) {
+  at::Tensor p = at::sigmoid(x);
+  at::Tensor ce = at::binary_cross_entropy_with_logits(x, t, {}, {}, at::Reduction::None);
+  at::Tensor p_t = p * t + (1 - p) * (1 - t);
+  at::Tensor loss = ce * at::pow(1 - p_t, gamma);
+  if (alpha >= 0) {
+    at::Tensor alpha_t = alpha * t + (1 - alpha) * (1 - t);
+    loss = alpha_t * loss;
+  }
+  return loss.mean();
+}
+
+double now_s() {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+// Median seconds per call: at least 3 runs, until `budget` seconds are spent (max 50 runs).
+double time_median(const std::function<void()>& fn, double budget) {
+  fn();  // warm-up
+  std::vector<double> ts;
+  const double start = now_s();
+  while (ts.size() < 3 || (now_s() - start < budget && ts.size() < 50)) {
+    const double t0 = now_s();
+    fn();
+    ts.push_back(now_s() - t0);
+  }
+  std::sort(ts.begin(), ts.end());
+  return ts[ts.size() / 2];
+}
+
+using LossFn = at::Tensor (*)(const at::Tensor&, const at::Tensor&, double, double);
+
+int64_t held_bytes(LossFn f, const at::Tensor& x, const at::Tensor& t) {
+  const int64_t before = heap_in_use();
+  at::Tensor loss = f(x, t, 0.25, 2.0);
+  const int64_t after = heap_in_use();
+  const int64_t out_bytes = static_cast<int64_t>(loss.nbytes());
+  auto g = torch::autograd::grad({loss}, {x});
+  (void)g;
+  return after - before - out_bytes;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  int min_log2 = 16, max_log2 = 24;
+  double seconds = 0.6;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    if (!std::strcmp(argv[i], "--max-log2")) max_log2 = std::atoi(argv[i + 1]);
+    else if (!std::strcmp(argv[i], "--min-log2")) min_log2 = std::atoi(argv[i + 1]);
+    else if (!std::strcmp(argv[i], "--seconds")) seconds = std::atof(argv[i + 1]);
+  }
+  std::printf("libtorch %s, %d intra-op threads, float32, dense 0/1 targets, alpha 0.25, gamma 2, mean\n\n",
+              TORCH_VERSION, at::get_num_threads());
+  std::printf("| N | fused fwd+bwd (ms) | composite fwd+bwd (ms) | speedup | stream a+b (ms) | fused vs roofline (20/12 x stream) | held for backward, fused (bytes) | held for backward, composite (bytes/elem) |\n");
+  std::printf("|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+  std::fflush(stdout);
+  at::manual_seed(0);
+  for (int lg = min_log2; lg <= max_log2; lg += (lg < 22 ? 2 : 1)) {
+    const int64_t n = int64_t(1) << lg;
+    at::Tensor x = (at::randn({n}, at::kFloat) * 3).set_requires_grad(true);
+    at::Tensor t = (at::rand({n}, at::kFloat) < 0.1).to(at::kFloat);
+    at::Tensor a = at::randn({n}, at::kFloat), b = at::randn({n}, at::kFloat), c = at::empty({n}, at::kFloat);
+
+    const double tf = time_median([&] {
+      at::Tensor loss = fused(x, t, 0.25, 2.0);
+      auto g = torch::autograd::grad({loss}, {x});
+    }, seconds);
+    const double tc = time_median([&] {
+      at::Tensor loss = composite(x, t, 0.25, 2.0);
+      auto g = torch::autograd::grad({loss}, {x});
+    }, seconds);
+    const double ts = time_median([&] { at::add_out(c, a, b); }, seconds / 2);
+    const int64_t hf = held_bytes(&fused, x, t);
+    const int64_t hc = held_bytes(&composite, x, t);
+    std::printf("| 2^%d | %.3f | %.3f | %.1fx | %.3f | %.2fx | %lld | %.1f |\n", lg, tf * 1e3, tc * 1e3, tc / tf,
+                ts * 1e3, tf / (ts * 20.0 / 12.0), static_cast<long long>(hf), static_cast<double>(hc) / n);
+    std::fflush(stdout);
+  }
+  return 0;
+}

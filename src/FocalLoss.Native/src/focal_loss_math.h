@@ -1,0 +1,242 @@
+// Element math of the sigmoid focal loss, shared by the CPU kernel (g++) and the CUDA kernel (nvcc).
+//
+// Everything here is a pure function of one element: the CPU tests therefore verify the formulas
+// the CUDA kernel runs. The only code that differs between host and device is the scalar
+// transcendental functions (fl_exp / fl_log / fl_log1p): on the device they are CUDA's own
+// expf/logf/log1pf (and the double versions); on the host, float uses the branch-free polynomial
+// versions below (so that g++ -O3 can vectorise the kernel loops) and double uses <cmath>.
+//
+// Notation (see docs in /shared design: focal-math.md):
+//   p = sigmoid(x), pn = sigmoid(-x) = 1 - p (computed directly, never as 1 - p)
+//   CE      = (1-t)*softplus(x) + t*softplus(-x)          (no cancellation)
+//   q       = 1 - p_t = t*sigmoid(-x) + (1-t)*sigmoid(x)  (never 1 - p_t)
+//   m       = q^gamma, via exp(gamma * log q) with log q formed in log space
+//             (for hard targets log q = -softplus(+-x), exact down to any finite logit)
+//   alpha_t = t*alpha + (1-t)*(1-alpha), or 1 when alpha < 0
+//   loss    = alpha_t * m * CE
+//   dloss/dx = alpha_t * m * ( gamma*(1-2t)*r*CE + (p - t) ),  r = p*(1-p)/q
+//             for hard targets r = p_t exactly (the identity q^(gamma-1)*p*(1-p) = q^gamma*p_t),
+//             so there is no 0*inf at q = 0, gamma < 1; p - t = (1-t)*p - t*pn (exact for hard t).
+//   gamma = 0 gives m = exp(0 * finite) = 1 exactly, also where q underflows to 0 (0^0 = 1).
+#pragma once
+
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+
+#if defined(__CUDACC__) || defined(__HIPCC__)
+#define FL_HD __host__ __device__ __forceinline__
+#else
+#define FL_HD inline
+#endif
+
+// True while compiling device code (nvcc's device pass).
+#if defined(__CUDA_ARCH__) || defined(__HIP_DEVICE_COMPILE__)
+#define FL_DEVICE_PASS 1
+#else
+#define FL_DEVICE_PASS 0
+#endif
+
+namespace focal_loss {
+namespace math {
+
+#if !FL_DEVICE_PASS
+// ---- host float transcendentals: branch-free (selects only) so loops vectorise ----------------
+// Cephes-style single-precision approximations (about 1 ulp), checked against double precision
+// by the native self-test (fl_selftest_math in the testing library).
+
+inline float bits_to_float(uint32_t u) {
+  float f;
+  std::memcpy(&f, &u, sizeof f);
+  return f;
+}
+inline uint32_t float_to_bits(float f) {
+  uint32_t u;
+  std::memcpy(&u, &f, sizeof u);
+  return u;
+}
+
+// exp(x) for any float x (NaN propagates), including the subnormal range.
+inline float host_expf(float x) {
+  float xc = x < -150.0f ? -150.0f : x;
+  xc = xc > 89.0f ? 89.0f : xc;
+  // round(x / ln 2) with the 1.5*2^23 trick (exact; requires no -ffast-math, which we never use)
+  float kf = xc * 1.44269504088896341f;
+  kf = (kf + 12582912.0f) - 12582912.0f;
+  float r = xc - kf * 0.693359375f;
+  r = r - kf * -2.12194440e-4f;
+  float p = 1.9875691500e-4f;
+  p = p * r + 1.3981999507e-3f;
+  p = p * r + 8.3334519073e-3f;
+  p = p * r + 4.1665795894e-2f;
+  p = p * r + 1.6666665459e-1f;
+  p = p * r + 5.0000001201e-1f;
+  float y = p * r * r + r + 1.0f;
+  int32_t k = static_cast<int32_t>(kf);
+  int32_t k1 = k / 2;  // two normal scale factors so that results reach the subnormals
+  int32_t k2 = k - k1;
+  y = y * bits_to_float(static_cast<uint32_t>(k1 + 127) << 23);
+  y = y * bits_to_float(static_cast<uint32_t>(k2 + 127) << 23);
+  return (x != x) ? x : y;
+}
+
+// log(w) for normal positive w (the kernel only calls it on values in [tiny, 2]).
+inline float host_logf(float w) {
+  uint32_t ix = float_to_bits(w);
+  int32_t e = static_cast<int32_t>((ix >> 23) & 0xffu) - 126;
+  float m = bits_to_float((ix & 0x007fffffu) | 0x3f000000u);  // in [0.5, 1)
+  bool lt = m < 0.707106781186547524f;
+  e = lt ? e - 1 : e;
+  m = lt ? (m + m - 1.0f) : (m - 1.0f);
+  float z = m * m;
+  float y = 7.0376836292e-2f;
+  y = y * m - 1.1514610310e-1f;
+  y = y * m + 1.1676998740e-1f;
+  y = y * m - 1.2420140846e-1f;
+  y = y * m + 1.4249322787e-1f;
+  y = y * m - 1.6668057665e-1f;
+  y = y * m + 2.0000714765e-1f;
+  y = y * m - 2.4999993993e-1f;
+  y = y * m + 3.3333331174e-1f;
+  y = y * m * z;
+  float fe = static_cast<float>(e);
+  y += -2.12194440e-4f * fe;
+  y += -0.5f * z;
+  float res = m + y;
+  res += 0.693359375f * fe;
+  return res;
+}
+
+// log1p(y) for y in [0, 1] (the kernel calls it on exp(-|x|)).
+inline float host_log1pf(float y) {
+  float u = 1.0f + y;
+  float d = u - 1.0f;
+  float l = host_logf(u);
+  return d == 0.0f ? y : l * (y / d);
+}
+#endif  // !FL_DEVICE_PASS
+
+FL_HD float fl_exp(float x) {
+#if FL_DEVICE_PASS
+  return ::expf(x);
+#else
+  return host_expf(x);
+#endif
+}
+FL_HD float fl_log(float x) {
+#if FL_DEVICE_PASS
+  return ::logf(x);
+#else
+  return host_logf(x);
+#endif
+}
+FL_HD float fl_log1p(float x) {
+#if FL_DEVICE_PASS
+  return ::log1pf(x);
+#else
+  return host_log1pf(x);
+#endif
+}
+FL_HD double fl_exp(double x) {
+#if FL_DEVICE_PASS
+  return ::exp(x);
+#else
+  return std::exp(x);
+#endif
+}
+FL_HD double fl_log(double x) {
+#if FL_DEVICE_PASS
+  return ::log(x);
+#else
+  return std::log(x);
+#endif
+}
+FL_HD double fl_log1p(double x) {
+#if FL_DEVICE_PASS
+  return ::log1p(x);
+#else
+  return std::log1p(x);
+#endif
+}
+
+// Scalar options in the compute type T (float for float16/bfloat16/float32, double for float64).
+template <typename T>
+struct Params {
+  T alpha;        // ignored when use_alpha is false
+  T gamma;        // >= 0
+  bool use_alpha; // alpha >= 0
+};
+
+// Intermediate quantities of one element, shared by the forward and the backward formulas.
+template <typename T>
+struct Elem {
+  T p;     // sigmoid(x)
+  T pn;    // sigmoid(-x)
+  T ce;    // cross entropy
+  T q;     // 1 - p_t
+  T m;     // q^gamma
+  T at;    // alpha_t
+};
+
+// kHard: the caller guarantees t is exactly 0 or 1 (class-index targets). Otherwise t may be any
+// value in [0, 1]; elements with t exactly 0 or 1 still take the exact hard-target forms.
+template <bool kHard, typename T>
+FL_HD Elem<T> eval(T x, T t, const Params<T>& prm) {
+  const T one = T(1);
+  const T zero = T(0);
+  Elem<T> s;
+  T a = x < zero ? -x : x;                 // |x|
+  T e = fl_exp(-a);                        // exp(-|x|) in (0, 1]
+  T l1p = fl_log1p(e);                     // softplus(|x|) - |x|
+  T inv = one / (one + e);                 // sigmoid(|x|)
+  T ein = e * inv;                         // sigmoid(-|x|)
+  bool pos = x >= zero;
+  s.p = pos ? inv : ein;
+  s.pn = pos ? ein : inv;
+  T xp = pos ? x : zero;                   // max(x, 0)
+  T xn = pos ? zero : a;                   // max(-x, 0)
+  s.ce = (one - t) * xp + t * xn + l1p;    // (1-t)*softplus(x) + t*softplus(-x)
+  s.q = t * s.pn + (one - t) * s.p;
+  // log q = log(u*e + v) - log1p(e), u = weight of exp(-|x|) in the numerator of q.
+  T v = pos ? (one - t) : t;
+  T logq;
+  if (kHard) {
+    logq = (v == zero ? -a : zero) - l1p;
+  } else {
+    T u = one - v;
+    T num = u * e + v;
+    T lognum = fl_log(v == zero ? one : num);
+    logq = (v == zero ? -a : lognum) - l1p;
+  }
+  s.m = fl_exp(prm.gamma * logq);
+  s.at = prm.use_alpha ? (t * prm.alpha + (one - t) * (one - prm.alpha)) : one;
+  return s;
+}
+
+template <bool kHard, typename T>
+FL_HD T loss(T x, T t, const Params<T>& prm) {
+  Elem<T> s = eval<kHard>(x, t, prm);
+  return s.at * s.m * s.ce;
+}
+
+// d loss / d x (unweighted, for an upstream gradient of 1).
+template <bool kHard, typename T>
+FL_HD T grad(T x, T t, const Params<T>& prm) {
+  const T one = T(1);
+  const T zero = T(0);
+  Elem<T> s = eval<kHard>(x, t, prm);
+  T pt = t * s.p + (one - t) * s.pn;       // p_t, exact for hard t
+  T r;
+  if (kHard) {
+    r = pt;
+  } else {
+    bool hard = (t == zero) || (t == one);
+    T rs = s.p * s.pn / (s.q > zero ? s.q : one);
+    r = hard ? pt : (s.q > zero ? rs : zero);
+  }
+  T d = prm.gamma * (one - T(2) * t) * r * s.ce + ((one - t) * s.p - t * s.pn);
+  return s.at * s.m * d;
+}
+
+}  // namespace math
+}  // namespace focal_loss
