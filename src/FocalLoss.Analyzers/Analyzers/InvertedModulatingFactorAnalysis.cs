@@ -164,14 +164,14 @@ namespace FocalLoss.Analyzers.Analyzers
                     return ReadsAreWeights(declarator.Symbol, declarator, builder, depth);
                 case IVariableInitializerOperation initializer when initializer.Parent is IVariableDeclarationOperation declaration && declaration.Declarators.Length == 1:
                     return ReadsAreWeights(declaration.Declarators[0].Symbol, declaration.Declarators[0], builder, depth);
-                case ISimpleAssignmentOperation assignment when assignment.Target is ILocalReferenceOperation target && ReferenceEquals(assignment.Value, current):
-                    return ReadsAreWeights(target.Local, assignment, builder, depth);
+                case ISimpleAssignmentOperation assignment when LocalFlowIndex.ReferencedSymbol(assignment.Target) is ISymbol target && ReferenceEquals(assignment.Value, current):
+                    return ReadsAreWeights(target, assignment, builder, depth);
                 default:
                     return true;
             }
         }
 
-        private static bool ReadsAreWeights(ILocalSymbol local, IOperation write, ExpressionBuilder builder, int depth)
+        private static bool ReadsAreWeights(ISymbol local, IOperation write, ExpressionBuilder builder, int depth)
         {
             var index = builder.IndexFor(write);
             foreach (var reference in index.ReferencesOf(local))

@@ -103,9 +103,9 @@ namespace FocalLoss.Analyzers.Evaluation
                 case IParenthesizedOperation parenthesized:
                     return Build(parenthesized.Operand, depth);
                 case ILocalReferenceOperation local:
-                    return BuildLocal(local, depth);
+                    return BuildVariable(local.Local, local, depth);
                 case IParameterReferenceOperation parameter:
-                    return Expr.SymbolOf(parameter.Parameter);
+                    return BuildVariable(parameter.Parameter, parameter, depth);
                 case IFieldReferenceOperation field:
                     return BuildMember(field.Field, field.Instance, operation, depth);
                 case IPropertyReferenceOperation property when property.Arguments.Length == 0:
@@ -187,14 +187,15 @@ namespace FocalLoss.Analyzers.Evaluation
             return Expr.SymbolOf(member, Build(instance, depth));
         }
 
-        private Expr BuildLocal(ILocalReferenceOperation reference, int depth)
+        /// <summary>A read of a local or parameter: the write that reaches it, the free symbol of its entry value, or opaque.</summary>
+        private Expr BuildVariable(ISymbol symbol, IOperation reference, int depth)
         {
             var index = IndexFor(reference);
-            var write = index.ReachingWrite(reference.Local, reference, out var hasAnyWrite);
+            var write = index.ReachingWrite(symbol, reference, out var initialValue);
             if (write == null)
             {
-                // Never written in the body (foreach or pattern variable): a free symbol; otherwise not followed.
-                return hasAnyWrite || index.TooLarge ? Expr.Opaque(reference) : Expr.SymbolOf(reference.Local);
+                // Never written before the read (a parameter, a foreach or pattern variable): a free symbol.
+                return initialValue ? Expr.SymbolOf(symbol) : Expr.Opaque(reference);
             }
 
             return BuildWrite(write, reference, depth);
@@ -220,8 +221,8 @@ namespace FocalLoss.Analyzers.Evaluation
                     case LocalEventKind.Assign:
                         result = Build(write.Value, depth);
                         break;
-                    case LocalEventKind.Compound when write.Node is ICompoundAssignmentOperation compound && compound.Target is ILocalReferenceOperation target:
-                        result = BuildCompound(compound, BuildLocal(target, depth), depth);
+                    case LocalEventKind.Compound when write.Node is ICompoundAssignmentOperation compound && LocalFlowIndex.ReferencedSymbol(compound.Target) is ISymbol target:
+                        result = BuildCompound(compound, BuildVariable(target, compound.Target, depth), depth);
                         break;
                     default:
                         result = Expr.Opaque(write.Node);
@@ -522,16 +523,19 @@ namespace FocalLoss.Analyzers.Evaluation
                 case "divide":
                 case "true_divide":
                     {
-                        if (extra < 1 || !IsNullOrAbsent(Argument(invocation, next + 1)))
+                        var roundingMode = Argument(invocation, next + 1);
+                        if (extra < 1 || !(IsNullOrAbsent(roundingMode) || roundingMode!.ArgumentKind == ArgumentKind.DefaultValue || ReductionName(roundingMode) == "none"))
                         {
-                            return null; // rounding_mode given
+                            return null; // a rounding mode (trunc, floor) is not modelled
                         }
 
                         return Expr.Binary(ExprKind.Divide, first, Arg(invocation, next, depth));
                     }
 
+                case "max" when extra == 1 && IsTensorParameter(invocation, next):
                 case "maximum":
                     return extra == 1 ? Expr.Binary(ExprKind.Max, first, Arg(invocation, next, depth)) : null;
+                case "min" when extra == 1 && IsTensorParameter(invocation, next):
                 case "minimum":
                     return extra == 1 ? Expr.Binary(ExprKind.Min, first, Arg(invocation, next, depth)) : null;
                 case "eq":
@@ -608,6 +612,9 @@ namespace FocalLoss.Analyzers.Evaluation
                     return null;
             }
         }
+
+        private bool IsTensorParameter(IInvocationOperation invocation, int ordinal) =>
+            ordinal < invocation.TargetMethod.Parameters.Length && _known.IsTensor(invocation.TargetMethod.Parameters[ordinal].Type);
 
         private Expr? WithAlpha(IInvocationOperation invocation, ExprKind kind, Expr first, int next, int depth)
         {

@@ -51,8 +51,8 @@ namespace FocalLoss.Analyzers.Evaluation
     {
         private const int MaxOperations = 50_000;
 
-        private readonly Dictionary<ILocalSymbol, List<LocalEvent>> _events = new Dictionary<ILocalSymbol, List<LocalEvent>>(SymbolEqualityComparer.Default);
-        private readonly Dictionary<ILocalSymbol, List<ILocalReferenceOperation>> _references = new Dictionary<ILocalSymbol, List<ILocalReferenceOperation>>(SymbolEqualityComparer.Default);
+        private readonly Dictionary<ISymbol, List<LocalEvent>> _events = new Dictionary<ISymbol, List<LocalEvent>>(SymbolEqualityComparer.Default);
+        private readonly Dictionary<ISymbol, List<IOperation>> _references = new Dictionary<ISymbol, List<IOperation>>(SymbolEqualityComparer.Default);
 
         public LocalFlowIndex(IOperation root, KnownSymbols known)
         {
@@ -80,26 +80,42 @@ namespace FocalLoss.Analyzers.Evaluation
         /// <summary>The body was too large to index; nothing is resolved.</summary>
         public bool TooLarge { get; }
 
-        public IReadOnlyList<LocalEvent> EventsOf(ILocalSymbol local) =>
+        public IReadOnlyList<LocalEvent> EventsOf(ISymbol local) =>
             _events.TryGetValue(local, out var list) ? list : (IReadOnlyList<LocalEvent>)System.Array.Empty<LocalEvent>();
 
         /// <summary>Every reference to the local in the block (reads, and the targets of writes), in tree order.</summary>
-        public IReadOnlyList<ILocalReferenceOperation> ReferencesOf(ILocalSymbol local) =>
-            _references.TryGetValue(local, out var list) ? list : (IReadOnlyList<ILocalReferenceOperation>)System.Array.Empty<ILocalReferenceOperation>();
+        public IReadOnlyList<IOperation> ReferencesOf(ISymbol local) =>
+            _references.TryGetValue(local, out var list) ? list : (IReadOnlyList<IOperation>)System.Array.Empty<IOperation>();
+
+        /// <summary>The local or parameter a reference operation names, or null.</summary>
+        public static ISymbol? ReferencedSymbol(IOperation? operation)
+        {
+            switch (operation)
+            {
+                case ILocalReferenceOperation local: return local.Local;
+                case IParameterReferenceOperation parameter: return parameter.Parameter;
+                default: return null;
+            }
+        }
 
         private void Record(IOperation operation, KnownSymbols known)
         {
             switch (operation)
             {
-                case ILocalReferenceOperation reference:
-                    if (!_references.TryGetValue(reference.Local, out var references))
+                case ILocalReferenceOperation _:
+                case IParameterReferenceOperation _:
                     {
-                        references = new List<ILocalReferenceOperation>();
-                        _references.Add(reference.Local, references);
+                        var symbol = ReferencedSymbol(operation)!;
+                        if (!_references.TryGetValue(symbol, out var references))
+                        {
+                            references = new List<IOperation>();
+                            _references.Add(symbol, references);
+                        }
+
+                        references.Add(operation);
+                        break;
                     }
 
-                    references.Add(reference);
-                    break;
                 case IVariableDeclaratorOperation declarator:
                     {
                         var initializer = declarator.Initializer?.Value
@@ -112,21 +128,21 @@ namespace FocalLoss.Analyzers.Evaluation
                         break;
                     }
 
-                case ISimpleAssignmentOperation assignment when assignment.Target is ILocalReferenceOperation target:
-                    Add(target.Local, assignment.IsRef ? LocalEventKind.Unknown : LocalEventKind.Assign, assignment, assignment.Value);
+                case ISimpleAssignmentOperation assignment when ReferencedSymbol(assignment.Target) is ISymbol target:
+                    Add(target, assignment.IsRef ? LocalEventKind.Unknown : LocalEventKind.Assign, assignment, assignment.Value);
                     break;
-                case ICompoundAssignmentOperation compound when compound.Target is ILocalReferenceOperation target:
-                    Add(target.Local, LocalEventKind.Compound, compound, compound.Value);
+                case ICompoundAssignmentOperation compound when ReferencedSymbol(compound.Target) is ISymbol target:
+                    Add(target, LocalEventKind.Compound, compound, compound.Value);
                     break;
-                case IIncrementOrDecrementOperation increment when increment.Target is ILocalReferenceOperation target:
-                    Add(target.Local, LocalEventKind.Unknown, increment, null);
+                case IIncrementOrDecrementOperation increment when ReferencedSymbol(increment.Target) is ISymbol target:
+                    Add(target, LocalEventKind.Unknown, increment, null);
                     break;
                 case IDeconstructionAssignmentOperation deconstruction:
                     foreach (var target in deconstruction.Target.DescendantsAndSelf())
                     {
-                        if (target is ILocalReferenceOperation local)
+                        if (ReferencedSymbol(target) is ISymbol local)
                         {
-                            Add(local.Local, LocalEventKind.Unknown, deconstruction, null);
+                            Add(local, LocalEventKind.Unknown, deconstruction, null);
                         }
                     }
 
@@ -134,24 +150,24 @@ namespace FocalLoss.Analyzers.Evaluation
                 case IArgumentOperation argument when argument.Parameter != null && argument.Parameter.RefKind != RefKind.None:
                     foreach (var target in argument.Value.DescendantsAndSelf())
                     {
-                        if (target is ILocalReferenceOperation local)
+                        if (ReferencedSymbol(target) is ISymbol local)
                         {
-                            Add(local.Local, LocalEventKind.Unknown, argument, null);
+                            Add(local, LocalEventKind.Unknown, argument, null);
                         }
                     }
 
                     break;
                 case IInvocationOperation invocation
-                    when invocation.Instance is ILocalReferenceOperation receiver
+                    when ReferencedSymbol(invocation.Instance) is ISymbol receiver
                          && invocation.TargetMethod.Name.EndsWith("_", System.StringComparison.Ordinal)
                          && known.IsTensor(invocation.TargetMethod.ContainingType):
                     // In-place tensor methods (mul_, sigmoid_, clamp_) change the local's value.
-                    Add(receiver.Local, LocalEventKind.Unknown, invocation, null);
+                    Add(receiver, LocalEventKind.Unknown, invocation, null);
                     break;
             }
         }
 
-        private void Add(ILocalSymbol local, LocalEventKind kind, IOperation node, IOperation? value)
+        private void Add(ISymbol local, LocalEventKind kind, IOperation node, IOperation? value)
         {
             if (!_events.TryGetValue(local, out var list))
             {
@@ -177,14 +193,22 @@ namespace FocalLoss.Analyzers.Evaluation
 
         /// <summary>
         /// The write that reaches <paramref name="reference"/> (a read at that place), or null when
-        /// none does or more than one could (then the value is not followed).
+        /// none does or more than one could (then the value is not followed). <paramref name="initialValue"/>
+        /// is true when the read certainly sees the value the local or parameter had on entry (for a
+        /// parameter: its free symbol).
         /// </summary>
-        public LocalEvent? ReachingWrite(ILocalSymbol local, IOperation reference, out bool hasAnyWrite)
+        public LocalEvent? ReachingWrite(ISymbol local, IOperation reference, out bool initialValue)
         {
             var events = EventsOf(local);
-            hasAnyWrite = events.Count > 0;
-            if (TooLarge || events.Count == 0)
+            initialValue = false;
+            if (TooLarge)
             {
+                return null;
+            }
+
+            if (events.Count == 0)
+            {
+                initialValue = true;
                 return null;
             }
 
@@ -200,6 +224,7 @@ namespace FocalLoss.Analyzers.Evaluation
 
             if (chosen == null)
             {
+                initialValue = local is IParameterSymbol && !WrittenInLoopOrFunctionAround(events, reference);
                 return null;
             }
 
@@ -245,6 +270,33 @@ namespace FocalLoss.Analyzers.Evaluation
             }
 
             return chosen;
+        }
+
+        private static bool WrittenInLoopOrFunctionAround(IReadOnlyList<LocalEvent> events, IOperation reference)
+        {
+            foreach (var e in events)
+            {
+                if (e.InsideFunction)
+                {
+                    return true;
+                }
+            }
+
+            for (var current = reference.Parent; current != null; current = current.Parent)
+            {
+                if (current is ILoopOperation || current is IAnonymousFunctionOperation || current is ILocalFunctionOperation)
+                {
+                    foreach (var e in events)
+                    {
+                        if (current.Syntax.Span.Contains(e.Node.Syntax.Span) || current is IAnonymousFunctionOperation || current is ILocalFunctionOperation)
+                        {
+                            return true;
+                        }
+                    }
+                }
+            }
+
+            return false;
         }
 
         private static bool EnclosingFunctionContains(IOperation write, IOperation read)
