@@ -96,9 +96,10 @@ namespace FocalLoss.Analyzers.Testing
             await AssertFixedAsync(analyzer, originalResult, incremental, fixedState, "One-by-one fix").ConfigureAwait(false);
 
             // b. FixAll in each scope with the selected action's equivalence key.
-            if (!SkipFixAllCheck && initialFixable.Count > 0)
+            // Nothing to fix all (or to replay) when the selected action is offered for no diagnostic.
+            var (offered, key) = await SelectedEquivalenceKeyAsync(codeFix, original, initialFixable).ConfigureAwait(false);
+            if (!SkipFixAllCheck && offered)
             {
-                var key = await SelectedEquivalenceKeyAsync(codeFix, original, initialFixable).ConfigureAwait(false);
                 if (key is null)
                 {
                     Fail($"{typeof(TCodeFix).Name}: the selected code action has no EquivalenceKey, so FixAll (and dotnet format) cannot apply it.");
@@ -118,7 +119,7 @@ namespace FocalLoss.Analyzers.Testing
             }
 
             // c. dotnet format analyzers: per diagnostic id, the first registered action's key, FixAll in Solution scope.
-            if (!SkipFormatReplay && initialFixable.Count > 0)
+            if (!SkipFormatReplay && offered)
             {
                 var selectsFirst = await SelectsFirstActionAsync(codeFix, original, initialFixable).ConfigureAwait(false);
                 var formatState = fixedState;
@@ -222,18 +223,18 @@ namespace FocalLoss.Analyzers.Testing
         private static string Describe(IEnumerable<CodeAction> actions)
             => string.Join("; ", actions.Select((a, i) => $"[{i}] '{a.Title}' (key {(a.EquivalenceKey is null ? "null" : DiagnosticResult.CSharpLiteral(a.EquivalenceKey))})"));
 
-        private async Task<string?> SelectedEquivalenceKeyAsync(TCodeFix codeFix, Solution solution, List<Diagnostic> fixable)
+        private async Task<(bool Offered, string? Key)> SelectedEquivalenceKeyAsync(TCodeFix codeFix, Solution solution, List<Diagnostic> fixable)
         {
             foreach (var diagnostic in fixable)
             {
                 var action = Select(await GetActionsAsync(codeFix, DocumentOf(solution, diagnostic), diagnostic, flatten: true).ConfigureAwait(false));
                 if (action is not null)
                 {
-                    return action.EquivalenceKey;
+                    return (true, action.EquivalenceKey);
                 }
             }
 
-            return null;
+            return (false, null);
         }
 
         private async Task<bool> SelectsFirstActionAsync(TCodeFix codeFix, Solution solution, List<Diagnostic> fixable)
@@ -395,7 +396,8 @@ namespace FocalLoss.Analyzers.Testing
             IEnumerable<string> diagnosticIds,
             int limit,
             bool exact,
-            string pass)
+            string pass,
+            bool stopAtLimit = false)
         {
             var provider = codeFix.GetFixAllProvider();
             if (provider is null)
@@ -433,6 +435,11 @@ namespace FocalLoss.Analyzers.Testing
                         Fail($"{pass}: the FixAll provider returned no code action for equivalence key '{equivalenceKey}' with {fixable.Count} fixable diagnostic(s).");
                     }
 
+                    break;
+                }
+
+                if (iterations >= limit && stopAtLimit)
+                {
                     break;
                 }
 
@@ -478,7 +485,7 @@ namespace FocalLoss.Analyzers.Testing
                     Fail($"dotnet format replay: the first code action registered for {id} ('{actions[0].Title}') has no EquivalenceKey.");
                 }
 
-                solution = await FixAllAsync(analyzer, codeFix, fixableIds, solution, FixAllScope.Solution, key!, new[] { id }, limit: 1, exact: false, $"dotnet format replay ({id})").ConfigureAwait(false);
+                solution = await FixAllAsync(analyzer, codeFix, fixableIds, solution, FixAllScope.Solution, key!, new[] { id }, limit: 1, exact: false, $"dotnet format replay ({id})", stopAtLimit: true).ConfigureAwait(false);
             }
 
             return solution;
