@@ -66,6 +66,7 @@ namespace TorchSharp
             public Tensor to(Tensor other, bool non_blocking = false) => throw null!;
             public Tensor type(Func<Tensor, Tensor> typeFunc) => throw null!;
             public Tensor type(ScalarType dtype) => throw null!;
+            public Tensor type_as(Tensor tensor) => throw null!;
             public Tensor @bool() => throw null!;
             public Tensor @int() => throw null!;
             public Tensor @long() => throw null!;
