@@ -267,7 +267,8 @@ namespace FocalLoss.Analyzers.Evaluation
                 case ExprKind.Constant:
                     return Value.Equals(other.Value);
                 case ExprKind.Opaque:
-                    return ReferenceEquals(Origin, other.Origin) && SymbolEqualityComparer.Default.Equals(Symbol, other.Symbol) && OperandsEqual(other);
+                    // Without an origin operation an opaque node is only itself.
+                    return Origin != null && ReferenceEquals(Origin, other.Origin) && SymbolEqualityComparer.Default.Equals(Symbol, other.Symbol) && OperandsEqual(other);
                 case ExprKind.Symbol:
                     return SymbolEqualityComparer.Default.Equals(Symbol, other.Symbol) && OperandsEqual(other);
                 default:
