@@ -6,10 +6,12 @@
 // are added in chunk order: mean/sum results are bit-for-bit reproducible across runs and
 // thread counts. No full-size tensor is allocated when reducing.
 //
-// Vectorisation: the element loops are plain loops over contiguous memory whose bodies are the
-// branch-free element math of focal_loss_math.h (the float transcendentals there are polynomial
-// and select-only); g++ -O3 vectorises them (see -fopt-info-vec). We do not use at::vec, whose
-// fast paths depend on per-ISA build flags of the libtorch build.
+// Vectorisation: the hot loop (math_tile) is a plain loop over compute-type tile buffers whose
+// body is the branch-free element math of focal_loss_math.h (the float transcendentals there are
+// polynomial and select-only); g++ -O3 -fno-trapping-math vectorises it (check with
+// -fopt-info-vec), and on x86-64 Linux it is cloned for AVX2 (target_clones, chosen at load time).
+// We do not use at::vec: its fast paths depend on per-ISA build flags and Sleef, which differ
+// between libtorch builds. float64 calls <cmath> exp/log1p and stays scalar.
 // float16/bfloat16 are loaded, computed in float32 and rounded once; float32 and float64 are
 // computed in their own precision; partial sums are accumulated in double.
 #include "focal_loss_internal.h"
@@ -33,7 +35,7 @@ constexpr int kLanes = 8;            // independent double accumulators per part
 template <typename scalar_t>
 using acc_t = typename std::conditional<std::is_same<scalar_t, double>::value, double, float>::type;
 
-enum Mode { kForwardNone = 0, kForwardReduce = 1, kBackwardElem = 2, kBackwardScalar = 3 };
+enum Mode { kForwardNone = 0, kForwardReduce = 1, kBackward = 2 };
 
 template <typename scalar_t>
 struct KArgs {
@@ -42,19 +44,61 @@ struct KArgs {
   const int64_t* idx = nullptr;      // class-index targets
   const scalar_t* w = nullptr;       // weight (element / anchor / class)
   scalar_t* out = nullptr;           // loss (none) or grad_input
-  const scalar_t* g = nullptr;       // per-element grad_output (kBackwardElem)
-  acc_t<scalar_t> gscale = 1;        // scalar grad_output factor (kBackwardScalar)
+  const scalar_t* g = nullptr;       // per-element grad_output (backward), or null: use gscale
+  acc_t<scalar_t> gscale = 1;        // scalar grad_output factor (backward, g == null)
   int64_t classes = 1;
   math::Params<acc_t<scalar_t>> prm{};
 };
 
+// Function multi-versioning for the math loop: an AVX2 clone and a baseline clone, picked at
+// load time (GNU ifunc). Both compute the same values: we build with -std=c++17 (ISO mode), so
+// g++ does not contract a*b+c into FMAs and the AVX2 clone only widens the vectors.
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__) && __GNUC__ >= 11
+#define FL_CPU_CLONES __attribute__((target_clones("arch=x86-64-v3", "default")))
+#else
+#define FL_CPU_CLONES
+#endif
+#if defined(__GNUC__) || defined(__clang__)
+#define FL_NOINLINE __attribute__((noinline))
+#elif defined(_MSC_VER)
+#define FL_NOINLINE __declspec(noinline)
+#else
+#define FL_NOINLINE
+#endif
+
+// The hot loop: pure element math over compute-type buffers (no loads of scalar_t, no weights),
+// so that it vectorises. out = loss (forward) or d loss / d x (backward), unweighted.
+template <typename T, bool kHard, bool kBackward>
+FL_CPU_CLONES FL_NOINLINE void math_tile(const T* __restrict xb, const T* __restrict tb,
+                                                       T* __restrict out, int64_t n, math::Params<T> prm) {
+  for (int64_t j = 0; j < n; ++j) {
+    if (kBackward)
+      out[j] = math::grad<kHard>(xb[j], tb[j], prm);
+    else
+      out[j] = math::loss<kHard>(xb[j], tb[j], prm);
+  }
+}
+
+template <typename T, bool kBackward>
+inline void math_tile_dispatch(bool hard, const T* xb, const T* tb, T* out, int64_t n, const math::Params<T>& prm) {
+  if (hard)
+    math_tile<T, true, kBackward>(xb, tb, out, n, prm);
+  else
+    math_tile<T, false, kBackward>(xb, tb, out, n, prm);
+}
+
 // Processes elements [begin, end) and returns the (double) sum for kForwardReduce.
+// Per tile: load/convert x and t into compute-type buffers (class indices become 0/1 on the fly,
+// no one-hot is materialised), run the math loop, then apply weight / upstream grad and store or
+// accumulate. A tile whose dense targets are all exactly 0 or 1 takes the hard-target loop.
 template <typename scalar_t, bool kIndex, int kWK, int kMode>
 double run_range(const KArgs<scalar_t>& a, int64_t begin, int64_t end) {
   using T = acc_t<scalar_t>;
   constexpr bool kFlat = !kIndex && (kWK == int(WeightKind::None) || kWK == int(WeightKind::Element));
   double lanes[kLanes] = {0, 0, 0, 0, 0, 0, 0, 0};
-  T buf[kTile];
+  alignas(64) T xb[kTile];
+  alignas(64) T tb[kTile];
+  alignas(64) T rb[kTile];
   const math::Params<T> prm = a.prm;
   const int64_t C = a.classes;
 
@@ -70,35 +114,46 @@ double run_range(const KArgs<scalar_t>& a, int64_t begin, int64_t end) {
     const T wrow = (kWK == int(WeightKind::Anchor)) ? static_cast<T>(a.w[row]) : T(1);
     for (int64_t j0 = i; j0 < stop; j0 += kTile) {
       const int64_t n = std::min(kTile, stop - j0);
-      const scalar_t* xs = a.x + j0;
-      const scalar_t* ts = kIndex ? nullptr : a.t + j0;
-      const scalar_t* ws = kWK == int(WeightKind::Element) ? a.w + j0
-                           : kWK == int(WeightKind::Class) ? a.w + (col + (j0 - i))
-                                                            : nullptr;
       const int64_t col0 = col + (j0 - i);
-      scalar_t* os = (kMode == kForwardReduce) ? nullptr : a.out + j0;
-      const scalar_t* gs = kMode == kBackwardElem ? a.g + j0 : nullptr;
-      for (int64_t j = 0; j < n; ++j) {
-        const T xv = static_cast<T>(xs[j]);
-        const T tv = kIndex ? ((col0 + j) == cls ? T(1) : T(0)) : static_cast<T>(ts[j]);
-        T wv = T(1);
-        if (kWK == int(WeightKind::Element) || kWK == int(WeightKind::Class)) wv = static_cast<T>(ws[j]);
-        if (kWK == int(WeightKind::Anchor)) wv = wrow;
-        if (kMode == kForwardNone) {
-          os[j] = static_cast<scalar_t>(wv * math::loss<kIndex>(xv, tv, prm));
-        } else if (kMode == kForwardReduce) {
-          buf[j] = wv * math::loss<kIndex>(xv, tv, prm);
-        } else if (kMode == kBackwardElem) {
-          os[j] = static_cast<scalar_t>(static_cast<T>(gs[j]) * wv * math::grad<kIndex>(xv, tv, prm));
-        } else {
-          os[j] = static_cast<scalar_t>(a.gscale * wv * math::grad<kIndex>(xv, tv, prm));
+      const scalar_t* xs = a.x + j0;
+      for (int64_t j = 0; j < n; ++j) xb[j] = static_cast<T>(xs[j]);
+      bool hard = true;
+      if (kIndex) {
+        for (int64_t j = 0; j < n; ++j) tb[j] = (col0 + j) == cls ? T(1) : T(0);
+      } else {
+        const scalar_t* ts = a.t + j0;
+        int64_t nhard = 0;
+        for (int64_t j = 0; j < n; ++j) {
+          const T tv = static_cast<T>(ts[j]);
+          tb[j] = tv;
+          nhard += ((tv == T(0)) | (tv == T(1))) ? 1 : 0;
         }
+        hard = nhard == n;
       }
-      if (kMode == kForwardReduce) {
+      math_tile_dispatch<T, kMode == kBackward>(hard, xb, tb, rb, n, prm);
+      if (kWK == int(WeightKind::Element) || kWK == int(WeightKind::Class)) {
+        const scalar_t* ws = kWK == int(WeightKind::Element) ? a.w + j0 : a.w + col0;
+        for (int64_t j = 0; j < n; ++j) rb[j] = static_cast<T>(ws[j]) * rb[j];
+      } else if (kWK == int(WeightKind::Anchor)) {
+        for (int64_t j = 0; j < n; ++j) rb[j] = wrow * rb[j];
+      }
+      if (kMode == kForwardNone) {
+        scalar_t* os = a.out + j0;
+        for (int64_t j = 0; j < n; ++j) os[j] = static_cast<scalar_t>(rb[j]);
+      } else if (kMode == kForwardReduce) {
         int64_t j = 0;
         for (; j + kLanes <= n; j += kLanes)
-          for (int l = 0; l < kLanes; ++l) lanes[l] += static_cast<double>(buf[j + l]);
-        for (int l = 0; j < n; ++j, ++l) lanes[l] += static_cast<double>(buf[j]);
+          for (int l = 0; l < kLanes; ++l) lanes[l] += static_cast<double>(rb[j + l]);
+        for (int l = 0; j < n; ++j, ++l) lanes[l] += static_cast<double>(rb[j]);
+      } else {
+        scalar_t* os = a.out + j0;
+        if (a.g != nullptr) {
+          const scalar_t* gs = a.g + j0;
+          for (int64_t j = 0; j < n; ++j) os[j] = static_cast<scalar_t>(static_cast<T>(gs[j]) * rb[j]);
+        } else {
+          const T gsc = a.gscale;
+          for (int64_t j = 0; j < n; ++j) os[j] = static_cast<scalar_t>(gsc * rb[j]);
+        }
       }
     }
     i = stop;
@@ -159,7 +214,7 @@ KArgs<scalar_t> make_args(const Problem& pb) {
   a.classes = pb.classes;
   a.prm.alpha = static_cast<T>(pb.alpha);
   a.prm.gamma = static_cast<T>(pb.gamma);
-  a.prm.use_alpha = pb.alpha >= 0;
+  a.prm.use_alpha = pb.alpha >= 0 ? T(1) : T(0);
   return a;
 }
 
@@ -246,15 +301,15 @@ at::Tensor backward_cpu(const at::Tensor& grad_output, const Problem& pb) {
     using T = acc_t<scalar_t>;
     KArgs<scalar_t> a = make_args<scalar_t>(pb);
     a.out = grad_input.data_ptr<scalar_t>();
+    at::Tensor g;
     if (scalar_grad) {
-      const double g = grad_output.reshape({-1})[0].item<double>();
-      a.gscale = static_cast<T>(g / pb.divisor);
-      run_all<scalar_t, kBackwardScalar>(a, pb);
+      const double gv = grad_output.reshape({-1})[0].item<double>();
+      a.gscale = static_cast<T>(gv / pb.divisor);
     } else {
-      at::Tensor g = grad_output.to(input.scalar_type()).contiguous();
+      g = grad_output.to(input.scalar_type()).contiguous();
       a.g = g.data_ptr<scalar_t>();
-      run_all<scalar_t, kBackwardElem>(a, pb);
     }
+    run_all<scalar_t, kBackward>(a, pb);
   });
   return grad_input;
 }

@@ -144,7 +144,7 @@ DArgs<scalar_t> make_args(const Problem& pb) {
   a.gdiv = 1.0;
   a.prm.alpha = static_cast<T>(pb.alpha);
   a.prm.gamma = static_cast<T>(pb.gamma);
-  a.prm.use_alpha = pb.alpha >= 0;
+  a.prm.use_alpha = pb.alpha >= 0 ? T(1) : T(0);
   return a;
 }
 

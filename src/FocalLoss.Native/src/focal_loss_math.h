@@ -26,8 +26,22 @@
 
 #if defined(__CUDACC__) || defined(__HIPCC__)
 #define FL_HD __host__ __device__ __forceinline__
+#elif defined(__GNUC__) || defined(__clang__)
+// Forced inlining: the CPU kernel's loops only vectorise when the whole element math is inlined.
+#define FL_HD inline __attribute__((always_inline))
+#elif defined(_MSC_VER)
+#define FL_HD __forceinline
 #else
 #define FL_HD inline
+#endif
+
+// Host-only helpers (never compiled for the device).
+#if defined(__GNUC__) || defined(__clang__)
+#define FL_HOST_INLINE inline __attribute__((always_inline))
+#elif defined(_MSC_VER)
+#define FL_HOST_INLINE __forceinline
+#else
+#define FL_HOST_INLINE inline
 #endif
 
 // True while compiling device code (nvcc's device pass).
@@ -45,19 +59,19 @@ namespace math {
 // Cephes-style single-precision approximations (about 1 ulp), checked against double precision
 // by the native self-test (fl_selftest_math in the testing library).
 
-inline float bits_to_float(uint32_t u) {
+FL_HOST_INLINE float bits_to_float(uint32_t u) {
   float f;
   std::memcpy(&f, &u, sizeof f);
   return f;
 }
-inline uint32_t float_to_bits(float f) {
+FL_HOST_INLINE uint32_t float_to_bits(float f) {
   uint32_t u;
   std::memcpy(&u, &f, sizeof u);
   return u;
 }
 
 // exp(x) for any float x (NaN propagates), including the subnormal range.
-inline float host_expf(float x) {
+FL_HOST_INLINE float host_expf(float x) {
   float xc = x < -150.0f ? -150.0f : x;
   xc = xc > 89.0f ? 89.0f : xc;
   // round(x / ln 2) with the 1.5*2^23 trick (exact; requires no -ffast-math, which we never use)
@@ -81,13 +95,16 @@ inline float host_expf(float x) {
 }
 
 // log(w) for normal positive w (the kernel only calls it on values in [tiny, 2]).
-inline float host_logf(float w) {
+FL_HOST_INLINE float host_logf(float w) {
   uint32_t ix = float_to_bits(w);
   int32_t e = static_cast<int32_t>((ix >> 23) & 0xffu) - 126;
   float m = bits_to_float((ix & 0x007fffffu) | 0x3f000000u);  // in [0.5, 1)
   bool lt = m < 0.707106781186547524f;
+  // both arms computed unconditionally: a select of ready values if-converts under -ftrapping-math
+  const float m_lo = m + m - 1.0f;
+  const float m_hi = m - 1.0f;
   e = lt ? e - 1 : e;
-  m = lt ? (m + m - 1.0f) : (m - 1.0f);
+  m = lt ? m_lo : m_hi;
   float z = m * m;
   float y = 7.0376836292e-2f;
   y = y * m - 1.1514610310e-1f;
@@ -108,11 +125,12 @@ inline float host_logf(float w) {
 }
 
 // log1p(y) for y in [0, 1] (the kernel calls it on exp(-|x|)).
-inline float host_log1pf(float y) {
+FL_HOST_INLINE float host_log1pf(float y) {
   float u = 1.0f + y;
   float d = u - 1.0f;
   float l = host_logf(u);
-  return d == 0.0f ? y : l * (y / d);
+  float r = l * (y / (d == 0.0f ? 1.0f : d));
+  return d == 0.0f ? y : r;
 }
 #endif  // !FL_DEVICE_PASS
 
@@ -164,7 +182,7 @@ template <typename T>
 struct Params {
   T alpha;        // ignored when use_alpha is false
   T gamma;        // >= 0
-  bool use_alpha; // alpha >= 0
+  T use_alpha;    // 1 when alpha >= 0, else 0 (a T, not a bool: keeps the CPU loops vectorisable)
 };
 
 // Intermediate quantities of one element, shared by the forward and the backward formulas.
@@ -209,7 +227,8 @@ FL_HD Elem<T> eval(T x, T t, const Params<T>& prm) {
     logq = (v == zero ? -a : lognum) - l1p;
   }
   s.m = fl_exp(prm.gamma * logq);
-  s.at = prm.use_alpha ? (t * prm.alpha + (one - t) * (one - prm.alpha)) : one;
+  T at = t * prm.alpha + (one - t) * (one - prm.alpha);
+  s.at = prm.use_alpha != zero ? at : one;
   return s;
 }
 
@@ -230,9 +249,10 @@ FL_HD T grad(T x, T t, const Params<T>& prm) {
   if (kHard) {
     r = pt;
   } else {
-    bool hard = (t == zero) || (t == one);
+    bool hard = (t == zero) | (t == one);
     T rs = s.p * s.pn / (s.q > zero ? s.q : one);
-    r = hard ? pt : (s.q > zero ? rs : zero);
+    T rsoft = s.q > zero ? rs : zero;
+    r = hard ? pt : rsoft;
   }
   T d = prm.gamma * (one - T(2) * t) * r * s.ce + ((one - t) * s.p - t * s.pn);
   return s.at * s.m * d;
