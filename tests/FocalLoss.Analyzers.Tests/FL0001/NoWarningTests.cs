@@ -214,5 +214,11 @@ public static class Physics
     public static double Energy(double m, double v) => 0.5 * m * v * v + Math.Pow(v, 2);
 }
 ");
+
+        [Fact]
+        public Task FunctionalSigmoidWithOneMinusPtSquare_NoWarning() => NoDiagnosticsAsync(Sources.Torch(@"
+var p = torch.nn.functional.sigmoid(x);
+var pt = t * p + (1 - t) * (1 - p);
+return torch.square(1 - pt) * torch.nn.functional.binary_cross_entropy(p, t, reduction: nn.Reduction.None);"));
     }
 }

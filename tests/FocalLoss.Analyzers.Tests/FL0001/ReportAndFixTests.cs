@@ -249,5 +249,17 @@ var p = torch.sigmoid(x);
 var ce = torch.nn.functional.binary_cross_entropy_with_logits(x, t, reduction: nn.Reduction.None);
 return ce * (1 - (t * p + (1 - t) * (1 - p))).pow(gamma);"),
             At(0, "(t * p + (1 - t) * (1 - p)).pow(gamma)", PtPowGamma));
+
+        [Fact]
+        public Task SpecialExpitWithTensorSquare_ReportsInvertedModulatingFactor() => VerifyFixAsync(
+            Sources.Torch(@"
+var p = torch.special.expit(x);
+var pt = t * p + (1 - t) * (1 - p);
+return {|#0:pt.square()|} * torch.nn.functional.binary_cross_entropy(p, t, reduction: nn.Reduction.None);"),
+            Sources.Torch(@"
+var p = torch.special.expit(x);
+var pt = t * p + (1 - t) * (1 - p);
+return (1 - pt).square() * torch.nn.functional.binary_cross_entropy(p, t, reduction: nn.Reduction.None);"),
+            At(0, "pt.square()", PtSquared));
     }
 }
