@@ -67,6 +67,6 @@ at::Tensor forward_cuda(const Problem& pb);
 at::Tensor backward_cuda(const at::Tensor& grad_output, const Problem& pb);
 #endif
 
-std::string shape_str(at::IntArrayRef sizes);
+FL_API std::string shape_str(at::IntArrayRef sizes);  // exported: used by the testing library
 
 }  // namespace focal_loss
