@@ -4,5 +4,7 @@ namespace FocalLoss.Analyzers.Rules
     internal static class Categories
     {
         public const string Correctness = "Correctness";
+
+        public const string Numerics = "Numerics";
     }
 }

@@ -23,5 +23,37 @@ namespace FocalLoss.Analyzers.Rules
                 + "This expression evaluates to p_t^gamma (or, in the explicit two-branch form, puts p^gamma on the positive branch or (1 - p)^gamma on the negative one), "
                 + "which gives easy, well-classified examples the largest weight: the opposite of what the loss is for. The rule judges the value the code computes, not variable names.",
             helpLinkUri: DiagnosticIds.HelpLink(DiagnosticIds.InvertedModulatingFactor));
+
+        /// <summary>
+        /// FL0003. Message arguments: {0} the argument as written, {1} the loss that applies the sigmoid itself.
+        /// </summary>
+        public static readonly DiagnosticDescriptor ProbabilitiesToLogitsLoss = new DiagnosticDescriptor(
+            id: DiagnosticIds.ProbabilitiesToLogitsLoss,
+            title: "Probabilities passed to a loss that takes logits",
+            messageFormat: "'{0}' is a probability, but {1} applies the sigmoid itself: the loss sees sigmoid(sigmoid(x)); pass the logits",
+            category: Categories.Correctness,
+            defaultSeverity: DiagnosticSeverity.Warning,
+            isEnabledByDefault: true,
+            description: "binary_cross_entropy_with_logits and torchvision.ops.sigmoid_focal_loss take logits and apply the sigmoid themselves. "
+                + "The argument evaluates to a sigmoid (a probability in (0, 1)), so the sigmoid is applied twice: the loss sees sigmoid(sigmoid(x)), which lies in (0.5, 0.73), "
+                + "and neither the loss nor its gradient is the cross entropy of the model's prediction. The rule judges the value the code computes, not variable names.",
+            helpLinkUri: DiagnosticIds.HelpLink(DiagnosticIds.ProbabilitiesToLogitsLoss));
+
+        /// <summary>
+        /// FL0004. Message arguments: {0} the log call as written, {1} what it computes and why that fails
+        /// (or, reported at Info severity, why the clamped workaround is second best), {2} the stable form.
+        /// </summary>
+        public static readonly DiagnosticDescriptor UnstableLogSigmoid = new DiagnosticDescriptor(
+            id: DiagnosticIds.UnstableLogSigmoid,
+            title: "Log of a sigmoid computed through the probability",
+            messageFormat: "'{0}' {1}; use the stable form {2}",
+            category: Categories.Numerics,
+            defaultSeverity: DiagnosticSeverity.Warning,
+            isEnabledByDefault: true,
+            description: "log(sigmoid(x)) and log(1 - sigmoid(x)) computed through the probability round to log(0) = -inf: in float32 log(sigmoid(x)) is -inf below x of about -88.7 "
+                + "(about -104 where the sigmoid keeps subnormal results) and log(1 - sigmoid(x)) above x of about 16.6; in double below about -709.8 and above about 36.7. "
+                + "logsigmoid(x) = -softplus(-x) and logsigmoid(-x) = -softplus(x) compute the same values without the probability. "
+                + "A log of a clamped probability avoids -inf but cuts the loss and its gradient off at the bound; it is reported at Info severity.",
+            helpLinkUri: DiagnosticIds.HelpLink(DiagnosticIds.UnstableLogSigmoid));
     }
 }
