@@ -6,5 +6,7 @@ namespace FocalLoss.Analyzers.Rules
         public const string Correctness = "Correctness";
 
         public const string Numerics = "Numerics";
+
+        public const string Naming = "Naming";
     }
 }

@@ -25,6 +25,22 @@ namespace FocalLoss.Analyzers.Rules
             helpLinkUri: DiagnosticIds.HelpLink(DiagnosticIds.InvertedModulatingFactor));
 
         /// <summary>
+        /// FL0002. Message arguments: {0} the flagged expression as written, {1} the weight it gives positives (t = 1),
+        /// {2} the weight it gives negatives (t = 0).
+        /// </summary>
+        public static readonly DiagnosticDescriptor InvertedAlphaBalance = new DiagnosticDescriptor(
+            id: DiagnosticIds.InvertedAlphaBalance,
+            title: "Focal alpha balance is inverted",
+            messageFormat: "'{0}' gives positives {1} and negatives {2}: the balance is inverted; alpha_t = t*alpha + (1-t)*(1-alpha)",
+            category: Categories.Correctness,
+            defaultSeverity: DiagnosticSeverity.Warning,
+            isEnabledByDefault: true,
+            description: "The focal loss weights positives (t = 1) by alpha and negatives (t = 0) by 1 - alpha: alpha_t = t*alpha + (1-t)*(1-alpha). "
+                + "This expression, used as the alpha weight of a focal loss, evaluates to t*(1-alpha) + (1-t)*alpha (or, in the explicit two-branch form, puts 1 - alpha on the positive branch and alpha on the negative one), "
+                + "so with the usual alpha = 0.25 the rare positives get 0.75 of the weight they should not and the loss balances the classes the wrong way. The rule judges the value the code computes, not variable names.",
+            helpLinkUri: DiagnosticIds.HelpLink(DiagnosticIds.InvertedAlphaBalance));
+
+        /// <summary>
         /// FL0003. Message arguments: {0} the argument as written, {1} the loss that applies the sigmoid itself.
         /// </summary>
         public static readonly DiagnosticDescriptor ProbabilitiesToLogitsLoss = new DiagnosticDescriptor(
@@ -55,5 +71,20 @@ namespace FocalLoss.Analyzers.Rules
                 + "logsigmoid(x) = -softplus(-x) and logsigmoid(-x) = -softplus(x) compute the same values without the probability. "
                 + "A log of a clamped probability avoids -inf but cuts the loss and its gradient off at the bound; it is reported at Info severity.",
             helpLinkUri: DiagnosticIds.HelpLink(DiagnosticIds.UnstableLogSigmoid));
+
+        /// <summary>
+        /// FL0006. Message arguments: {0} the name of the local, {1} the exponent as the message writes it ("gamma" or "2").
+        /// </summary>
+        public static readonly DiagnosticDescriptor PtHoldsOneMinusPt = new DiagnosticDescriptor(
+            id: DiagnosticIds.PtHoldsOneMinusPt,
+            title: "Variable named like p_t holds 1 - p_t",
+            messageFormat: "'{0}' holds 1 - p_t (the probability of the wrong class), not the paper's p_t; the loss is correct: {0}^{1} is the focal term (1 - p_t)^{1}",
+            category: Categories.Naming,
+            defaultSeverity: DiagnosticSeverity.Info,
+            isEnabledByDefault: true,
+            description: "In the focal loss paper p_t = t*p + (1-t)*(1-p) is the probability of the true class and the focal term is (1 - p_t)^gamma. "
+                + "This local is named like p_t but holds 1 - p_t, as in OpenPCDet and MMDetection, and is raised to gamma directly: the value is right, only the notation differs from the paper. "
+                + "Readers who trust the name tend to 'fix' the formula and invert the loss. The optional refactoring switches to the paper's notation without changing the value.",
+            helpLinkUri: DiagnosticIds.HelpLink(DiagnosticIds.PtHoldsOneMinusPt));
     }
 }
