@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Runtime benchmark of the fused sigmoid focal loss (a program that prints a table; not a test).
+# Builds the native library (build/build-native.sh), runs artifacts/native/focal_loss_bench and
+# writes its table, with this command and the machine, into docs/benchmarks.md under "## Runtime"
+# (only that section is replaced; other sections of the file are kept).
+# Usage: build/bench-runtime.sh [focal_loss_bench arguments, e.g. --max-log2 22 --threads 2]
+# Environment: FL_BENCH_NO_DOCS=1 prints the table without touching docs/benchmarks.md.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+"$root/build/build-native.sh" >/dev/null
+bench="$root/artifacts/native/focal_loss_bench"
+cmdline="build/bench-runtime.sh${*:+ $*}"
+
+tmp="$(mktemp)"
+trap 'rm -f "$tmp" "$tmp.section" "$tmp.doc"' EXIT
+start=$(date +%s)
+if [[ $# -gt 0 ]]; then
+  "$bench" "$@" | tee "$tmp"
+else
+  # default: one intra-op thread, then two (this machine's core count); same sizes for both
+  for th in 1 2; do
+    "$bench" --threads "$th" | tee -a "$tmp"
+    echo | tee -a "$tmp"
+  done
+fi
+elapsed=$(( $(date +%s) - start ))
+echo "bench-runtime: ${elapsed}s"
+
+[[ "${FL_BENCH_NO_DOCS:-0}" == "1" ]] && exit 0
+
+cpu="$(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | sed 's/.*: //' || echo unknown)"
+{
+  echo "## Runtime"
+  echo
+  echo "Fused \`focal_loss::sigmoid_focal_loss\` (C ABI \`fl_sigmoid_focal_loss\`, CPU kernel) against"
+  echo "torchvision's composite written with the same libtorch in C++ (sigmoid, BCE-with-logits none,"
+  echo "p_t, (1-p_t)^gamma, alpha_t, mean), forward + backward, and a streaming \`at::add_out(c, a, b)\`"
+  echo "(reads 2N, writes N floats: 12 bytes/element) as the memory-bandwidth roofline. The fused"
+  echo "forward+backward moves 20 bytes/element (forward reads x, t; backward reads x, t, writes"
+  echo "grad_input), so \"fused vs roofline\" = fused time / (stream time x 20/12); 1.00x would be"
+  echo "bandwidth-bound. \"Held for backward\" is the C-heap growth (mallinfo2 uordblks + hblkhd)"
+  echo "from before to after the forward, minus the output tensor: what autograd keeps beyond the"
+  echo "inputs until backward. Medians of repeated runs; a program, not a test."
+  echo
+  echo "Command: \`$cmdline\` (${elapsed}s). Machine: $(nproc) cores, $cpu; load average at the end:"
+  echo "$(cut -d' ' -f1-3 /proc/loadavg) (the machine is shared; timings are noisy)."
+  echo
+  # program output as is: a header line per run, its table, its target verdicts
+  sed -e 's/^libtorch /**Run:** libtorch /' "$tmp"
+  echo
+} >"$tmp.section"
+
+doc="$root/docs/benchmarks.md"
+mkdir -p "$(dirname "$doc")"
+if [[ -f "$doc" ]] && grep -q '^## Runtime' "$doc"; then
+  # replace from "## Runtime" up to (not including) the next "## " heading
+  awk -v sec="$tmp.section" '
+    /^## Runtime[[:space:]]*$/ { while ((getline line < sec) > 0) print line; skip = 1; next }
+    skip && /^## / { skip = 0 }
+    !skip { print }
+  ' "$doc" >"$tmp.doc"
+  mv "$tmp.doc" "$doc"
+else
+  if [[ ! -f "$doc" ]]; then
+    printf '# Benchmarks\n\n' >"$doc"
+  fi
+  cat "$tmp.section" >>"$doc"
+fi
+echo "bench-runtime: wrote the Runtime section of docs/benchmarks.md"
