@@ -73,6 +73,24 @@ namespace FocalLoss.Analyzers.Rules
             helpLinkUri: DiagnosticIds.HelpLink(DiagnosticIds.UnstableLogSigmoid));
 
         /// <summary>
+        /// FL0005. Message arguments: {0} the reducing expression as written, {1} what it reduces to ("mean", "sum",
+        /// "mean or sum"), {2} when ("" for a constant reduction, " (Mean is the default reduction)" when the argument is
+        /// omitted, " when 'reduction' is Mean or Sum" for a parameter).
+        /// </summary>
+        public static readonly DiagnosticDescriptor ReducedBeforeWeighting = new DiagnosticDescriptor(
+            id: DiagnosticIds.ReducedBeforeWeighting,
+            title: "Cross entropy reduced before the focal weighting",
+            messageFormat: "'{0}' reduces the cross entropy to its {1} before the element-wise focal weight is applied{2}: the weight multiplies a scalar, not each element's loss; reduce after weighting",
+            category: Categories.Correctness,
+            defaultSeverity: DiagnosticSeverity.Warning,
+            isEnabledByDefault: true,
+            description: "The focal loss weights each element's cross entropy: mean(alpha_t * (1 - p_t)^gamma * CE). "
+                + "This code reduces the cross entropy first (reduction Mean or Sum, or mean()/sum() on it) and then multiplies the scalar by a weight that depends element-wise on the logits, "
+                + "so it computes mean(CE) * alpha_t * (1 - p_t)^gamma broadcast back to the full shape: a different value whose gradient no longer focuses on hard examples. "
+                + "Compute the element-wise loss with Reduction.None and reduce the weighted product. The rule follows the values through locals and *=, not names.",
+            helpLinkUri: DiagnosticIds.HelpLink(DiagnosticIds.ReducedBeforeWeighting));
+
+        /// <summary>
         /// FL0006. Message arguments: {0} the name of the local, {1} the exponent as the message writes it ("gamma" or "2").
         /// </summary>
         public static readonly DiagnosticDescriptor PtHoldsOneMinusPt = new DiagnosticDescriptor(
