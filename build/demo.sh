@@ -57,7 +57,12 @@ for id in $ids; do
   echo "  dotnet format analyzers --diagnostics $id --severity warn"
   dotnet format analyzers "$work/FocalLossSample.csproj" --diagnostics "$id" --severity warn --no-restore
 done
-(cd "$work" && git --no-pager diff --no-index --color=auto .original . -- '*.cs' ) | grep -v '^diff --git' | sed 's#\.original/##' || true
+color=never; [ -t 1 ] && color=always
+for f in "$work"/.original/*.cs; do
+  name=$(basename "$f")
+  git --no-pager diff --no-index --color=$color --src-prefix=before/ --dst-prefix=after/ "$f" "$work/$name" \
+    | sed -e "s#$work/.original/#sample/#g" -e "s#$work/#sample/#g" | grep -v '^diff --git' || true
+done
 
 step "dotnet build again"
 dotnet build "$work/FocalLossSample.csproj" -nologo -v q -clp:NoSummary --no-restore --no-dependencies --no-incremental -warnaserror > "$work/build2.log" 2>&1 \
