@@ -7,6 +7,7 @@
 #   python3-pytest        runs tests/oracle
 #   python3-mpmath        high-precision reference where torchvision itself loses the value
 #   nvidia-cuda-toolkit   nvcc, to compile-check the CUDA kernel (Debian contrib/non-free; no GPU needed)
+#   g++-11                nvcc 11.8's host compiler (it rejects g++ 12, bookworm's default)
 #   cmake, g++            native build
 #
 # The .NET SDK is expected on PATH (`dotnet`); NuGet packages are restored by `dotnet restore`.
@@ -16,7 +17,7 @@ SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 
 packages=(cmake g++ libtorch-dev python3-torchvision python3-pytest python3-mpmath)
-if [ "${FOCALLOSS_SKIP_CUDA:-0}" != "1" ]; then packages+=(nvidia-cuda-toolkit); fi
+if [ "${FOCALLOSS_SKIP_CUDA:-0}" != "1" ]; then packages+=(nvidia-cuda-toolkit g++-11); fi
 
 missing=()
 for p in "${packages[@]}"; do

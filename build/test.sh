@@ -28,10 +28,20 @@ if [ $deps -eq 1 ]; then section "system packages"; bash build/install-deps.sh; 
 section "native build"
 bash build/build-native.sh
 
+passed=0; failed=0; skipped=0; broken=()
+
+# The CUDA kernel must compile with nvcc against the real ATen CUDA headers (there is no GPU and
+# no CUDA libtorch here to link or run it; see README).
+if [ "${FOCALLOSS_SKIP_CUDA:-0}" != "1" ]; then
+  if [ -f artifacts/native/cuda_compile_check.ok ]; then
+    echo "CUDA kernel compile check: passed"; passed=$((passed + 1))
+  else
+    echo "CUDA kernel compile check: FAILED (see artifacts/native/build/configure.log)"; failed=$((failed + 1)); broken+=("CUDA compile check")
+  fi
+fi
+
 section ".NET build"
 dotnet build FocalLoss.Analyzers.sln -c Release -nologo -v minimal
-
-passed=0; failed=0; skipped=0; broken=()
 
 # dotnet test: one TRX per test project; counts are read from the TRX files.
 section ".NET tests"
