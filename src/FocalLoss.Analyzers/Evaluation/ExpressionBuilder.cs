@@ -336,8 +336,68 @@ namespace FocalLoss.Analyzers.Evaluation
             {
                 result = method.IsStatic ? BuildTorchStatic(invocation, method.Name, depth) : BuildTensorMethod(invocation, method.Name, depth);
             }
+            else if (_known.IsFocalRuntime(type) && method.Name == "sigmoid_focal_loss")
+            {
+                result = BuildFocalRuntime(invocation, depth);
+            }
 
             return result ?? OpaqueCall(invocation, depth);
+        }
+
+        /// <summary>
+        /// FocalLoss.TorchSharp's <c>focal.sigmoid_focal_loss(input, target, alpha, gamma, reduction, weight, avg_factor)</c>
+        /// with a dense target: <c>alpha_t * (1 - p_t)^gamma * CE(input, target) * weight</c>, reduced as asked
+        /// (mean with avg_factor is sum / avg_factor). Null (opaque) for anything it does not model.
+        /// </summary>
+        private Expr? BuildFocalRuntime(IInvocationOperation invocation, int depth)
+        {
+            var input = Argument(invocation, "input");
+            var target = Argument(invocation, "target");
+            var alphaArgument = Argument(invocation, "alpha");
+            var gammaArgument = Argument(invocation, "gamma");
+            if (input == null || target == null || alphaArgument == null || gammaArgument == null)
+            {
+                return null;
+            }
+
+            var x = Build(input.Value, depth);
+            var t = Build(target.Value, depth);
+            var alpha = Build(alphaArgument.Value, depth);
+            var gamma = Build(gammaArgument.Value, depth);
+            var p = Expr.Unary(ExprKind.Sigmoid, x);
+            var oneMinusT = Expr.Binary(ExprKind.Subtract, Expr.One, t);
+            var pt = Expr.Binary(ExprKind.Add, Expr.Binary(ExprKind.Multiply, t, p), Expr.Binary(ExprKind.Multiply, oneMinusT, Expr.Binary(ExprKind.Subtract, Expr.One, p)));
+            var balanced = Expr.Binary(ExprKind.Add, Expr.Binary(ExprKind.Multiply, t, alpha), Expr.Binary(ExprKind.Multiply, oneMinusT, Expr.Binary(ExprKind.Subtract, Expr.One, alpha)));
+            Expr alphaT = alpha.TryGetConstant(out var alphaValue)
+                ? (alphaValue < 0 ? Expr.One : balanced)
+                : Expr.Where(Expr.Compare(Comparison.Less, alpha, Expr.Zero), Expr.One, balanced);
+            var loss = Expr.Binary(
+                ExprKind.Multiply,
+                Expr.Binary(ExprKind.Multiply, alphaT, Expr.Binary(ExprKind.Power, Expr.Binary(ExprKind.Subtract, Expr.One, pt), gamma)),
+                Expr.Binary(ExprKind.CrossEntropyWithLogits, x, t));
+            var weight = Argument(invocation, "weight");
+            if (weight != null && weight.ArgumentKind != ArgumentKind.DefaultValue && !IsNullOrAbsent(weight))
+            {
+                loss = Expr.Binary(ExprKind.Multiply, loss, Build(weight.Value, depth));
+            }
+
+            var reductionArgument = Argument(invocation, "reduction");
+            var reduction = reductionArgument == null || reductionArgument.ArgumentKind == ArgumentKind.DefaultValue ? "none" : ReductionName(reductionArgument);
+            var avgFactorArgument = Argument(invocation, "avg_factor");
+            var avgFactor = avgFactorArgument == null || avgFactorArgument.ArgumentKind == ArgumentKind.DefaultValue ? null : avgFactorArgument;
+            switch (reduction)
+            {
+                case "none":
+                    return loss;
+                case "sum":
+                    return IsNullOrAbsent(avgFactor) ? Expr.Reduce(loss, "sum") : null;
+                case "mean":
+                    return IsNullOrAbsent(avgFactor)
+                        ? Expr.Reduce(loss, "mean")
+                        : Expr.Binary(ExprKind.Divide, Expr.Reduce(loss, "sum"), Build(avgFactor!.Value, depth));
+                default:
+                    return null;
+            }
         }
 
         private Expr OpaqueCall(IInvocationOperation invocation, int depth)

@@ -16,6 +16,9 @@ namespace FocalLoss.Analyzers.Evaluation
         public const string SpecialMetadataName = "TorchSharp.torch+special";
         public const string ScalarMetadataName = "TorchSharp.Scalar";
 
+        /// <summary>The fused runtime's functions (FocalLoss.TorchSharp): its calls are modelled, not opaque.</summary>
+        public const string FocalRuntimeMetadataName = "FocalLoss.TorchSharp.focal";
+
         private KnownSymbols(Compilation compilation)
         {
             Torch = compilation.GetTypeByMetadataName(TorchMetadataName);
@@ -26,6 +29,7 @@ namespace FocalLoss.Analyzers.Evaluation
             Scalar = compilation.GetTypeByMetadataName(ScalarMetadataName);
             Math = compilation.GetTypeByMetadataName("System.Math");
             MathF = compilation.GetTypeByMetadataName("System.MathF");
+            FocalRuntime = compilation.GetTypeByMetadataName(FocalRuntimeMetadataName);
         }
 
         public INamedTypeSymbol? Torch { get; }
@@ -43,6 +47,9 @@ namespace FocalLoss.Analyzers.Evaluation
         public INamedTypeSymbol? Math { get; }
 
         public INamedTypeSymbol? MathF { get; }
+
+        /// <summary>FocalLoss.TorchSharp.focal, when the compilation references the runtime.</summary>
+        public INamedTypeSymbol? FocalRuntime { get; }
 
         /// <summary>True when the compilation references TorchSharp (the type TorchSharp.torch resolves).</summary>
         public bool HasTorchSharp => Torch != null;
@@ -86,6 +93,9 @@ namespace FocalLoss.Analyzers.Evaluation
 
             return Is(type, Math) || Is(type, MathF);
         }
+
+        /// <summary>FocalLoss.TorchSharp.focal.</summary>
+        public bool IsFocalRuntime(INamedTypeSymbol? type) => type != null && Is(type.OriginalDefinition, FocalRuntime);
 
         private static bool Is(INamedTypeSymbol candidate, INamedTypeSymbol? known) =>
             known != null && SymbolEqualityComparer.Default.Equals(candidate, known);
