@@ -25,7 +25,7 @@ namespace FocalLoss.Analyzers.CodeFixes
     [Shared]
     public sealed class InvertedModulatingFactorCodeFixProvider : CodeFixProvider
     {
-        /// <summary>The stable equivalence key of the (only, preferred) action.</summary>
+        /// <summary>The stable equivalence key of the preferred (first) action; the second is <see cref="RuntimeReplacement.EquivalenceKey"/>.</summary>
         public const string EquivalenceKey = "FL0001.CorrectModulatingFactor";
 
         /// <summary>The title of the action.</summary>
@@ -43,6 +43,7 @@ namespace FocalLoss.Analyzers.CodeFixes
                 return;
             }
 
+            SemanticModel? model = null;
             foreach (var diagnostic in context.Diagnostics)
             {
                 if (!diagnostic.Properties.TryGetValue(InvertedModulatingFactorAnalyzer.ShapeProperty, out var shape)
@@ -62,6 +63,13 @@ namespace FocalLoss.Analyzers.CodeFixes
                 context.RegisterCodeFix(
                     CodeAction.Create(Title, ct => ApplyAsync(document, site, shape, fix, ct), EquivalenceKey),
                     diagnostic);
+
+                // Second action: replace the whole loss by the runtime call, when it is recognised completely.
+                model ??= await document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
+                if (model != null)
+                {
+                    RuntimeReplacement.TryRegister(context, diagnostic, root, model);
+                }
             }
         }
 
