@@ -15,6 +15,7 @@
 // float16/bfloat16 are loaded, computed in float32 and rounded once; float32 and float64 are
 // computed in their own precision; partial sums are accumulated in double.
 #include "focal_loss_internal.h"
+#include "focal_loss_avx2.h"
 #include "focal_loss_math.h"
 
 #include <ATen/Dispatch.h>
@@ -22,6 +23,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cstdlib>
 #include <type_traits>
 #include <vector>
 
@@ -47,6 +49,7 @@ struct KArgs {
   const scalar_t* g = nullptr;       // per-element grad_output (backward), or null: use gscale
   acc_t<scalar_t> gscale = 1;        // scalar grad_output factor (backward, g == null)
   int64_t classes = 1;
+  int gkind = math::kGammaAny;       // gamma 0, 1, 2 take exact fast paths
   math::Params<acc_t<scalar_t>> prm{};
 };
 
@@ -66,25 +69,202 @@ struct KArgs {
 #define FL_NOINLINE
 #endif
 
-// The hot loop: pure element math over compute-type buffers (no loads of scalar_t, no weights),
-// so that it vectorises. out = loss (forward) or d loss / d x (backward), unweighted.
-template <typename T, bool kHard, bool kBackward>
+// The portable hot loop: pure element math over compute-type buffers (no loads of scalar_t, no
+// weights), so that it vectorises. out = loss (forward) or d loss / d x (backward), unweighted.
+// Used for float64, for soft-target tiles, and for float hard tiles on CPUs without AVX2+FMA.
+template <typename T, bool kHard, bool kBackward, int kG>
 FL_CPU_CLONES FL_NOINLINE void math_tile(const T* __restrict xb, const T* __restrict tb,
-                                                       T* __restrict out, int64_t n, math::Params<T> prm) {
+                                         T* __restrict out, int64_t n, math::Params<T> prm) {
   for (int64_t j = 0; j < n; ++j) {
     if (kBackward)
-      out[j] = math::grad<kHard>(xb[j], tb[j], prm);
+      out[j] = math::grad<kHard, kG>(xb[j], tb[j], prm);
     else
-      out[j] = math::loss<kHard>(xb[j], tb[j], prm);
+      out[j] = math::loss<kHard, kG>(xb[j], tb[j], prm);
   }
 }
 
+template <typename T, bool kHard, bool kBackward>
+inline void math_tile_g(int gk, const T* xb, const T* tb, T* out, int64_t n, const math::Params<T>& prm) {
+  switch (gk) {
+    case math::kGamma0: math_tile<T, kHard, kBackward, math::kGamma0>(xb, tb, out, n, prm); break;
+    case math::kGamma1: math_tile<T, kHard, kBackward, math::kGamma1>(xb, tb, out, n, prm); break;
+    case math::kGamma2: math_tile<T, kHard, kBackward, math::kGamma2>(xb, tb, out, n, prm); break;
+    default: math_tile<T, kHard, kBackward, math::kGammaAny>(xb, tb, out, n, prm); break;
+  }
+}
+
+#if FL_AVX2_KERNEL
+// ---- AVX2 + FMA hard-target kernel (float): element math in focal_loss_avx2.h ----------------------
+namespace avx2 {
+using namespace ::focal_loss::avx2;
+
+template <int kG, bool kBackward>
+__attribute__((target("avx2,fma"))) FL_NOINLINE void hard_tile(const float* __restrict x, const float* __restrict t,
+                                                               float* __restrict out, int64_t n,
+                                                               math::Params<float> prm) {
+  Consts c;
+  c.gamma = _mm256_set1_ps(prm.gamma);
+  c.alpha = _mm256_set1_ps(prm.use_alpha != 0.0f ? prm.alpha : 1.0f);
+  c.alpha_neg = _mm256_set1_ps(prm.use_alpha != 0.0f ? 1.0f - prm.alpha : 1.0f);
+  int64_t j = 0;
+  for (; j + 8 <= n; j += 8)
+    _mm256_storeu_ps(out + j, element<kG, kBackward>(_mm256_loadu_ps(x + j), _mm256_loadu_ps(t + j), c));
+  if (j < n) {
+    alignas(32) float xp[8] = {0, 0, 0, 0, 0, 0, 0, 0}, tp[8] = {0, 0, 0, 0, 0, 0, 0, 0}, op[8];
+    for (int64_t k = 0; j + k < n; ++k) {
+      xp[k] = x[j + k];
+      tp[k] = t[j + k];
+    }
+    _mm256_store_ps(op, element<kG, kBackward>(_mm256_load_ps(xp), _mm256_load_ps(tp), c));
+    for (int64_t k = 0; j + k < n; ++k) out[j + k] = op[k];
+  }
+}
+
+// Fused single-pass variant for float32 with flat (dense, unweighted or per-element weighted)
+// layouts: reads x, t (and w, g) straight from the tensors and applies the epilogue in registers,
+// in the same order as the buffered path (value * w, then * scale or * g; reductions add the
+// float values in double into 8 lanes, element j of a tile into lane j % 8).
+enum Epilogue { kStore = 0, kStoreScaled = 1, kStoreG = 2, kReduce = 3 };
+
+template <int kG, bool kBackward, int kEpi, bool kW>
+FL_AVX2_INLINE __m256 one_vector(const Consts& c, __m256 vscale, __m256d& acc0, __m256d& acc1, __m256 xv, __m256 tv,
+                                 __m256 wv, __m256 gv, __m256 keep) {
+  __m256 v = _mm256_and_ps(keep, element<kG, kBackward>(xv, tv, c));
+  if (kW) v = _mm256_mul_ps(wv, v);
+  if (kEpi == kStoreScaled) v = _mm256_mul_ps(vscale, v);
+  if (kEpi == kStoreG) v = _mm256_mul_ps(gv, v);
+  if (kEpi == kReduce) {
+    acc0 = _mm256_add_pd(acc0, _mm256_cvtps_pd(_mm256_castps256_ps128(v)));
+    acc1 = _mm256_add_pd(acc1, _mm256_cvtps_pd(_mm256_extractf128_ps(v, 1)));
+  }
+  return v;
+}
+
+template <int kG, bool kBackward, int kEpi, bool kW>
+__attribute__((target("avx2,fma"))) FL_NOINLINE void fused_tile(
+    const float* __restrict x, const float* __restrict t, const float* __restrict w, const float* __restrict g,
+    float scale, float* __restrict out, double* __restrict lanes, int64_t n, math::Params<float> prm) {
+  Consts c;
+  c.gamma = _mm256_set1_ps(prm.gamma);
+  c.alpha = _mm256_set1_ps(prm.use_alpha != 0.0f ? prm.alpha : 1.0f);
+  c.alpha_neg = _mm256_set1_ps(prm.use_alpha != 0.0f ? 1.0f - prm.alpha : 1.0f);
+  const __m256 vscale = _mm256_set1_ps(scale);
+  __m256d acc0 = _mm256_setzero_pd(), acc1 = _mm256_setzero_pd();
+  if (kEpi == kReduce) {
+    acc0 = _mm256_loadu_pd(lanes);
+    acc1 = _mm256_loadu_pd(lanes + 4);
+  }
+  const __m256 zero = _mm256_setzero_ps();
+  const __m256 allset = _mm256_castsi256_ps(_mm256_set1_epi32(-1));
+  int64_t j = 0;
+  for (; j + 8 <= n; j += 8) {
+    const __m256 v = one_vector<kG, kBackward, kEpi, kW>(c, vscale, acc0, acc1, _mm256_loadu_ps(x + j), _mm256_loadu_ps(t + j), kW ? _mm256_loadu_ps(w + j) : zero,
+                                kEpi == kStoreG ? _mm256_loadu_ps(g + j) : zero, allset);
+    if (kEpi != kReduce) _mm256_storeu_ps(out + j, v);
+  }
+  if (j < n) {
+    // padded copy; the padding lanes' values are masked to +0 (a reduction adds nothing)
+    alignas(32) float xp[8] = {0, 0, 0, 0, 0, 0, 0, 0}, tp[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+    alignas(32) float wp[8] = {0, 0, 0, 0, 0, 0, 0, 0}, gp[8] = {0, 0, 0, 0, 0, 0, 0, 0}, op[8];
+    alignas(32) int32_t kp[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+    for (int64_t k = 0; j + k < n; ++k) {
+      kp[k] = -1;
+      xp[k] = x[j + k];
+      tp[k] = t[j + k];
+      if (kW) wp[k] = w[j + k];
+      if (kEpi == kStoreG) gp[k] = g[j + k];
+    }
+    const __m256 v = one_vector<kG, kBackward, kEpi, kW>(c, vscale, acc0, acc1, _mm256_load_ps(xp), _mm256_load_ps(tp), _mm256_load_ps(wp), _mm256_load_ps(gp),
+        _mm256_castsi256_ps(_mm256_load_si256(reinterpret_cast<const __m256i*>(kp))));
+    if (kEpi != kReduce) {
+      _mm256_store_ps(op, v);
+      for (int64_t k = 0; j + k < n; ++k) out[j + k] = op[k];
+    }
+  }
+  if (kEpi == kReduce) {
+    _mm256_storeu_pd(lanes, acc0);
+    _mm256_storeu_pd(lanes + 4, acc1);
+  }
+}
+
+template <int kG>
+void fused_tile_e(int epi, bool has_w, const float* x, const float* t, const float* w, const float* g, float scale,
+                  float* out, double* lanes, int64_t n, const math::Params<float>& prm) {
+  switch (epi * 2 + (has_w ? 1 : 0)) {
+    case kStore * 2: fused_tile<kG, false, kStore, false>(x, t, w, g, scale, out, lanes, n, prm); break;
+    case kStore * 2 + 1: fused_tile<kG, false, kStore, true>(x, t, w, g, scale, out, lanes, n, prm); break;
+    case kReduce * 2: fused_tile<kG, false, kReduce, false>(x, t, w, g, scale, out, lanes, n, prm); break;
+    case kReduce * 2 + 1: fused_tile<kG, false, kReduce, true>(x, t, w, g, scale, out, lanes, n, prm); break;
+    case kStoreScaled * 2: fused_tile<kG, true, kStoreScaled, false>(x, t, w, g, scale, out, lanes, n, prm); break;
+    case kStoreScaled * 2 + 1: fused_tile<kG, true, kStoreScaled, true>(x, t, w, g, scale, out, lanes, n, prm); break;
+    case kStoreG * 2: fused_tile<kG, true, kStoreG, false>(x, t, w, g, scale, out, lanes, n, prm); break;
+    default: fused_tile<kG, true, kStoreG, true>(x, t, w, g, scale, out, lanes, n, prm); break;
+  }
+}
+
+inline void fused_tile_g(int gk, int epi, bool has_w, const float* x, const float* t, const float* w, const float* g,
+                         float scale, float* out, double* lanes, int64_t n, const math::Params<float>& prm) {
+  switch (gk) {
+    case math::kGamma0: fused_tile_e<math::kGamma0>(epi, has_w, x, t, w, g, scale, out, lanes, n, prm); break;
+    case math::kGamma1: fused_tile_e<math::kGamma1>(epi, has_w, x, t, w, g, scale, out, lanes, n, prm); break;
+    case math::kGamma2: fused_tile_e<math::kGamma2>(epi, has_w, x, t, w, g, scale, out, lanes, n, prm); break;
+    default: fused_tile_e<math::kGammaAny>(epi, has_w, x, t, w, g, scale, out, lanes, n, prm); break;
+  }
+}
+
+// True when every t[j] is exactly 0 or 1.
+__attribute__((target("avx2,fma"))) FL_NOINLINE bool all_hard(const float* t, int64_t n) {
+  const __m256 zero = _mm256_setzero_ps(), one = _mm256_set1_ps(1.0f);
+  __m256 ok = _mm256_castsi256_ps(_mm256_set1_epi32(-1));
+  int64_t j = 0;
+  for (; j + 8 <= n; j += 8) {
+    const __m256 tv = _mm256_loadu_ps(t + j);
+    ok = _mm256_and_ps(ok, _mm256_or_ps(_mm256_cmp_ps(tv, zero, _CMP_EQ_OQ), _mm256_cmp_ps(tv, one, _CMP_EQ_OQ)));
+  }
+  bool hard = _mm256_movemask_ps(ok) == 0xff;
+  for (; j < n; ++j) hard = hard && (t[j] == 0.0f || t[j] == 1.0f);
+  return hard;
+}
+
+template <bool kBackward>
+void hard_tile_g(int gk, const float* x, const float* t, float* out, int64_t n, const math::Params<float>& prm) {
+  switch (gk) {
+    case math::kGamma0: hard_tile<math::kGamma0, kBackward>(x, t, out, n, prm); break;
+    case math::kGamma1: hard_tile<math::kGamma1, kBackward>(x, t, out, n, prm); break;
+    case math::kGamma2: hard_tile<math::kGamma2, kBackward>(x, t, out, n, prm); break;
+    default: hard_tile<math::kGammaAny, kBackward>(x, t, out, n, prm); break;
+  }
+}
+
+// The CPU has AVX2 and FMA, and the environment variable FOCAL_LOSS_CPU_NO_AVX2 is unset, empty or
+// "0" (setting it selects the portable loops: for tests of that path on AVX2 machines).
+bool supported() {
+  static const bool ok = [] {
+    const char* off = std::getenv("FOCAL_LOSS_CPU_NO_AVX2");
+    if (off != nullptr && off[0] != '\0' && !(off[0] == '0' && off[1] == '\0')) return false;
+    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+  }();
+  return ok;
+}
+
+}  // namespace avx2
+#endif  // FL_AVX2_KERNEL
+
 template <typename T, bool kBackward>
-inline void math_tile_dispatch(bool hard, const T* xb, const T* tb, T* out, int64_t n, const math::Params<T>& prm) {
+inline void math_tile_dispatch(bool hard, int gk, const T* xb, const T* tb, T* out, int64_t n,
+                               const math::Params<T>& prm) {
+#if FL_AVX2_KERNEL
+  if constexpr (std::is_same<T, float>::value) {
+    if (hard && avx2::supported()) {
+      avx2::hard_tile_g<kBackward>(gk, xb, tb, out, n, prm);
+      return;
+    }
+  }
+#endif
   if (hard)
-    math_tile<T, true, kBackward>(xb, tb, out, n, prm);
+    math_tile_g<T, true, kBackward>(gk, xb, tb, out, n, prm);
   else
-    math_tile<T, false, kBackward>(xb, tb, out, n, prm);
+    math_tile_g<T, false, kBackward>(gk, xb, tb, out, n, prm);
 }
 
 // Processes elements [begin, end) and returns the (double) sum for kForwardReduce.
@@ -115,6 +295,20 @@ double run_range(const KArgs<scalar_t>& a, int64_t begin, int64_t end) {
     for (int64_t j0 = i; j0 < stop; j0 += kTile) {
       const int64_t n = std::min(kTile, stop - j0);
       const int64_t col0 = col + (j0 - i);
+#if FL_AVX2_KERNEL
+      if constexpr (std::is_same<scalar_t, float>::value && kFlat) {
+        // float32, dense targets, no or per-element weights: fused single pass for hard tiles
+        if (avx2::supported() && avx2::all_hard(a.t + j0, n)) {
+          const int epi = kMode == kForwardNone ? avx2::kStore
+                        : kMode == kForwardReduce ? avx2::kReduce
+                        : a.g != nullptr ? avx2::kStoreG : avx2::kStoreScaled;
+          avx2::fused_tile_g(a.gkind, epi, kWK == int(WeightKind::Element), a.x + j0, a.t + j0,
+                             kWK == int(WeightKind::Element) ? a.w + j0 : nullptr, a.g ? a.g + j0 : nullptr,
+                             static_cast<float>(a.gscale), a.out ? a.out + j0 : nullptr, lanes, n, prm);
+          continue;
+        }
+      }
+#endif
       const scalar_t* xs = a.x + j0;
       for (int64_t j = 0; j < n; ++j) xb[j] = static_cast<T>(xs[j]);
       bool hard = true;
@@ -130,7 +324,7 @@ double run_range(const KArgs<scalar_t>& a, int64_t begin, int64_t end) {
         }
         hard = nhard == n;
       }
-      math_tile_dispatch<T, kMode == kBackward>(hard, xb, tb, rb, n, prm);
+      math_tile_dispatch<T, kMode == kBackward>(hard, a.gkind, xb, tb, rb, n, prm);
       if (kWK == int(WeightKind::Element) || kWK == int(WeightKind::Class)) {
         const scalar_t* ws = kWK == int(WeightKind::Element) ? a.w + j0 : a.w + col0;
         for (int64_t j = 0; j < n; ++j) rb[j] = static_cast<T>(ws[j]) * rb[j];
@@ -215,6 +409,8 @@ KArgs<scalar_t> make_args(const Problem& pb) {
   a.prm.alpha = static_cast<T>(pb.alpha);
   a.prm.gamma = static_cast<T>(pb.gamma);
   a.prm.use_alpha = pb.alpha >= 0 ? T(1) : T(0);
+  a.gkind = pb.gamma == 0.0 ? math::kGamma0 : pb.gamma == 1.0 ? math::kGamma1
+          : pb.gamma == 2.0 ? math::kGamma2 : math::kGammaAny;
   return a;
 }
 
