@@ -157,3 +157,24 @@ def test_portable_path_passes_the_same_checks():
     r = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", os.path.abspath(__file__),
                         "-k", "not portable"], env=env, capture_output=True, text=True)
     assert r.returncode == 0, r.stdout[-4000:] + r.stderr[-2000:]
+
+
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64, torch.bfloat16])
+def test_large_gradient_buffer(dtype):
+    # gradients of 4 MiB and more are allocated in their own (huge-page advised) storage
+    torch.manual_seed(9)
+    n = (1 << 20) + 5
+    x = (torch.randn(n, dtype=torch.float64) * 5).to(dtype).requires_grad_(True)
+    t = (torch.rand(n) < 0.2).to(dtype)
+    op()(x, t, None, 0.25, 2.0, 1, None).backward()
+    g1 = x.grad.clone()
+    assert x.grad.is_contiguous() and x.grad.shape == x.shape and x.grad.dtype == dtype
+    xs = x.detach()[: 1 << 10].clone().requires_grad_(True)
+    op()(xs, t[: 1 << 10], None, 0.25, 2.0, 2, None).backward()
+    # mean over n elements: the same per-element gradients as a sum over a prefix, divided by n
+    torch.testing.assert_close(g1[: 1 << 10].double() * n, xs.grad.double(),
+                               rtol=1e-2 if dtype == torch.bfloat16 else 1e-5, atol=0)
+    op()(x, t, None, 0.25, 2.0, 1, None).backward()  # accumulates into the same .grad
+    assert torch.equal(x.grad, g1 + g1)
+    x.grad.resize_(3)  # the storage is an ordinary resizable one
+    assert x.grad.numel() == 3

@@ -27,6 +27,10 @@
 #include <type_traits>
 #include <vector>
 
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
+
 namespace focal_loss {
 namespace {
 
@@ -442,6 +446,47 @@ void check_class_indices(const Problem& pb) {
   }
 }
 
+// Output buffers of at least kHugeBytes are allocated 2 MiB-aligned and advised for transparent
+// huge pages (madvise MADV_HUGEPAGE; Linux): first touch then faults in one 2 MiB page instead of
+// 512 4 KiB pages. A fresh multi-megabyte gradient is otherwise dominated by page-fault time.
+// The storage is resizable and owned by the tensor (freed with the tensor); elsewhere, or when
+// the allocation fails, at::empty.
+#if defined(__linux__)
+constexpr size_t kHugeBytes = size_t(4) << 20;
+constexpr size_t kHugeAlign = size_t(2) << 20;
+
+class HugePageAllocator final : public c10::Allocator {
+ public:
+  c10::DataPtr allocate(size_t nbytes) const override {
+    void* p = nullptr;
+    if (nbytes == 0) return {nullptr, nullptr, &del, c10::Device(c10::DeviceType::CPU)};
+    if (nbytes >= kHugeBytes) {
+      const size_t rounded = (nbytes + kHugeAlign - 1) / kHugeAlign * kHugeAlign;
+      if (posix_memalign(&p, kHugeAlign, rounded) != 0) p = nullptr;
+      if (p != nullptr) madvise(p, rounded, MADV_HUGEPAGE);
+    } else if (posix_memalign(&p, 64, nbytes) != 0) {
+      p = nullptr;
+    }
+    if (p == nullptr) throw std::bad_alloc();
+    return {p, p, &del, c10::Device(c10::DeviceType::CPU)};
+  }
+  c10::DeleterFnPtr raw_deleter() const override { return &del; }
+
+ private:
+  static void del(void* p) { std::free(p); }
+};
+
+at::Tensor empty_output(const at::Tensor& like) {
+  const size_t nbytes = static_cast<size_t>(like.numel()) * like.element_size();
+  if (nbytes < kHugeBytes) return at::empty_like(like, at::MemoryFormat::Contiguous);
+  static HugePageAllocator alloc;
+  c10::Storage st(c10::Storage::use_byte_size_t(), nbytes, &alloc, /*resizable=*/true);
+  return at::empty({0}, like.options()).set_(st, 0, like.sizes(), {});
+}
+#else
+at::Tensor empty_output(const at::Tensor& like) { return at::empty_like(like, at::MemoryFormat::Contiguous); }
+#endif
+
 }  // namespace
 
 at::Tensor forward_cpu(const Problem& pb) {
@@ -477,7 +522,7 @@ at::Tensor backward_cpu(const at::Tensor& grad_output, const Problem& pb) {
   TORCH_CHECK(grad_output.defined(), "sigmoid_focal_loss_backward: grad_output is undefined");
   TORCH_CHECK(grad_output.device() == input.device(),
               "sigmoid_focal_loss_backward: grad_output must be on input's device");
-  at::Tensor grad_input = at::empty_like(input, at::MemoryFormat::Contiguous);
+  at::Tensor grad_input = empty_output(input);
   if (pb.numel == 0) return grad_input;
 
   // A scalar upstream gradient: mean/sum, or an expanded scalar (all strides 0) for none.
