@@ -15,7 +15,7 @@ namespace FocalLoss.Analyzers.Analyzers
     /// Reported on the balance expression (for the two-branch form, on the whole two-branch expression).
     /// </summary>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
-    public sealed class InvertedAlphaBalanceAnalyzer : DiagnosticAnalyzer
+    public sealed class InvertedAlphaBalanceAnalyzer : FocalAnalyzerBase
     {
         /// <summary>Property key: present ("Swap") when the fix can exchange two operands to correct the balance.</summary>
         public const string FixProperty = "Fix";
@@ -25,79 +25,41 @@ namespace FocalLoss.Analyzers.Analyzers
 
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Descriptors.InvertedAlphaBalance);
 
-        public override void Initialize(AnalysisContext context)
+        public InvertedAlphaBalanceAnalyzer()
+            : base(OperationKind.Invocation, OperationKind.Binary, OperationKind.Conditional)
         {
-            context.EnableConcurrentExecution();
-            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-            context.RegisterCompilationStartAction(OnCompilationStart);
         }
 
-        private static void OnCompilationStart(CompilationStartAnalysisContext context)
-        {
-            var known = KnownSymbols.Create(context.Compilation);
-            if (!known.HasTorchSharp && !ScalarCandidates.Exist(context.Compilation, context.CancellationToken))
-            {
-                return;
-            }
+        private protected override System.Func<BlockCollector> CollectorFactory(Compilation compilation, KnownSymbols known) => () => new CandidateCollector(known);
 
-            context.RegisterOperationBlockStartAction(block =>
-            {
-                var collector = new CandidateCollector(known);
-                block.RegisterOperationAction(collector.OnOperation, OperationKind.Invocation, OperationKind.Binary, OperationKind.Conditional);
-                block.RegisterOperationBlockEndAction(collector.OnBlockEnd);
-            });
-        }
-
-        private sealed class CandidateCollector
+        private sealed class CandidateCollector : BlockCollector
         {
-            private readonly KnownSymbols _known;
-            private readonly object _gate = new object();
             private List<IOperation>? _candidates;
-            private bool _hasProbabilitySource;
 
             public CandidateCollector(KnownSymbols known)
+                : base(known)
             {
-                _known = known;
             }
 
-            public void OnOperation(OperationAnalysisContext context)
+            public override void OnOperation(OperationAnalysisContext context)
             {
                 var operation = context.Operation;
-                if (operation is IInvocationOperation invocation)
+                NoteProbabilitySource(operation);
+                if (InvertedAlphaBalanceAnalysis.IsCandidate(operation, Known))
                 {
-                    var type = invocation.TargetMethod.ContainingType;
-                    if (_known.IsTorchFunctionContainer(type) || (_known.IsMath(type) && invocation.TargetMethod.Name == "Exp"))
-                    {
-                        lock (_gate)
-                        {
-                            _hasProbabilitySource = true;
-                        }
-                    }
-                }
-
-                if (InvertedAlphaBalanceAnalysis.IsCandidate(operation, _known))
-                {
-                    lock (_gate)
-                    {
-                        (_candidates ??= new List<IOperation>()).Add(operation);
-                    }
+                    Add(ref _candidates, operation);
                 }
             }
 
-            public void OnBlockEnd(OperationBlockAnalysisContext context)
+            public override void OnBlockEnd(OperationBlockAnalysisContext context)
             {
-                List<IOperation>? candidates;
-                lock (_gate)
-                {
-                    candidates = _hasProbabilitySource ? _candidates : null;
-                }
-
+                var candidates = Collected(ref _candidates, requireProbabilitySource: true);
                 if (candidates == null)
                 {
                     return;
                 }
 
-                var builder = new ExpressionBuilder(_known);
+                var builder = new ExpressionBuilder(Known);
                 var findings = new List<AlphaBalanceFinding>();
                 foreach (var candidate in candidates)
                 {
@@ -123,7 +85,7 @@ namespace FocalLoss.Analyzers.Analyzers
                         Descriptors.InvertedAlphaBalance,
                         finding.Operation.Syntax.GetLocation(),
                         properties,
-                        InvertedModulatingFactorAnalyzer.DisplayText(finding.Operation.Syntax),
+                        DisplayText(finding.Operation.Syntax),
                         "1 - " + finding.AlphaName,
                         finding.AlphaName));
                 }

@@ -1,11 +1,8 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
-using System.Text;
-using System.Threading;
 using FocalLoss.Analyzers.Evaluation;
 using FocalLoss.Analyzers.Rules;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -17,7 +14,7 @@ namespace FocalLoss.Analyzers.Analyzers
     /// Reported on the whole power expression (<c>pt.pow(gamma)</c>, <c>Math.Pow(pt, gamma)</c>, <c>pt * pt</c>).
     /// </summary>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
-    public sealed class InvertedModulatingFactorAnalyzer : DiagnosticAnalyzer
+    public sealed class InvertedModulatingFactorAnalyzer : FocalAnalyzerBase
     {
         /// <summary>Property key: where the base is (<see cref="FocalSiteShape"/> name).</summary>
         public const string ShapeProperty = "Shape";
@@ -33,80 +30,42 @@ namespace FocalLoss.Analyzers.Analyzers
 
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Descriptors.InvertedModulatingFactor);
 
-        public override void Initialize(AnalysisContext context)
+        public InvertedModulatingFactorAnalyzer()
+            : base(OperationKind.Invocation, OperationKind.Binary)
         {
-            context.EnableConcurrentExecution();
-            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-            context.RegisterCompilationStartAction(OnCompilationStart);
         }
 
-        private static void OnCompilationStart(CompilationStartAnalysisContext context)
-        {
-            var known = KnownSymbols.Create(context.Compilation);
-            if (!known.HasTorchSharp && !ScalarCandidates.Exist(context.Compilation, context.CancellationToken))
-            {
-                return;
-            }
+        private protected override System.Func<BlockCollector> CollectorFactory(Compilation compilation, KnownSymbols known) => () => new SiteCollector(known);
 
-            context.RegisterOperationBlockStartAction(block =>
-            {
-                var collector = new SiteCollector(known);
-                block.RegisterOperationAction(collector.OnOperation, OperationKind.Invocation, OperationKind.Binary);
-                block.RegisterOperationBlockEndAction(collector.OnBlockEnd);
-            });
-        }
-
-        private sealed class SiteCollector
+        private sealed class SiteCollector : BlockCollector
         {
-            private readonly KnownSymbols _known;
-            private readonly object _gate = new object();
             private List<FocalSite>? _sites;
-            private bool _hasProbabilitySource;
 
             public SiteCollector(KnownSymbols known)
+                : base(known)
             {
-                _known = known;
             }
 
-            public void OnOperation(OperationAnalysisContext context)
+            public override void OnOperation(OperationAnalysisContext context)
             {
                 var operation = context.Operation;
-                if (operation is IInvocationOperation invocation)
-                {
-                    var type = invocation.TargetMethod.ContainingType;
-                    if (_known.IsTorchFunctionContainer(type) || (_known.IsMath(type) && invocation.TargetMethod.Name == "Exp"))
-                    {
-                        lock (_gate)
-                        {
-                            _hasProbabilitySource = true;
-                        }
-                    }
-                }
-
-                var site = FocalSite.TryCreate(operation, _known);
+                NoteProbabilitySource(operation);
+                var site = FocalSite.TryCreate(operation, Known);
                 if (site != null)
                 {
-                    lock (_gate)
-                    {
-                        (_sites ??= new List<FocalSite>()).Add(site);
-                    }
+                    Add(ref _sites, site);
                 }
             }
 
-            public void OnBlockEnd(OperationBlockAnalysisContext context)
+            public override void OnBlockEnd(OperationBlockAnalysisContext context)
             {
-                List<FocalSite>? sites;
-                lock (_gate)
-                {
-                    sites = _hasProbabilitySource ? _sites : null;
-                }
-
+                var sites = Collected(ref _sites, requireProbabilitySource: true);
                 if (sites == null)
                 {
                     return;
                 }
 
-                var builder = new ExpressionBuilder(_known);
+                var builder = new ExpressionBuilder(Known);
                 foreach (var site in sites)
                 {
                     context.CancellationToken.ThrowIfCancellationRequested();
@@ -145,57 +104,6 @@ namespace FocalLoss.Analyzers.Analyzers
                 default:
                     return ("p_t" + power, "(1 - p_t)" + power);
             }
-        }
-
-        /// <summary>The expression as written, on one line.</summary>
-        internal static string DisplayText(SyntaxNode syntax)
-        {
-            var text = syntax.ToString();
-            var builder = new StringBuilder(text.Length);
-            var space = false;
-            foreach (var c in text)
-            {
-                if (char.IsWhiteSpace(c))
-                {
-                    space = true;
-                    continue;
-                }
-
-                if (space && builder.Length > 0)
-                {
-                    builder.Append(' ');
-                }
-
-                space = false;
-                builder.Append(c);
-            }
-
-            return builder.ToString();
-        }
-    }
-
-    /// <summary>
-    /// The cheap pre-check for compilations without TorchSharp: a scalar focal loss needs a sigmoid,
-    /// which plain C# writes with Math.Exp/MathF.Exp, so a compilation whose source never names an
-    /// <c>Exp</c> member cannot hold one. One token scan per tree, no semantic model.
-    /// </summary>
-    internal static class ScalarCandidates
-    {
-        public static bool Exist(Compilation compilation, CancellationToken cancellationToken)
-        {
-            foreach (var tree in compilation.SyntaxTrees)
-            {
-                var root = tree.GetRoot(cancellationToken);
-                foreach (var token in root.DescendantTokens())
-                {
-                    if (token.IsKind(SyntaxKind.IdentifierToken) && token.ValueText == "Exp")
-                    {
-                        return true;
-                    }
-                }
-            }
-
-            return false;
         }
     }
 }

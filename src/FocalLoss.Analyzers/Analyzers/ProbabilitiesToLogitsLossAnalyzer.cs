@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Threading;
 using FocalLoss.Analyzers.Evaluation;
 using FocalLoss.Analyzers.Rules;
 using Microsoft.CodeAnalysis;
@@ -16,7 +17,7 @@ namespace FocalLoss.Analyzers.Analyzers
     /// <c>1 - p</c>, clamps, dtype and shape changes), never by names. Reported on the argument.
     /// </summary>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
-    public sealed class ProbabilitiesToLogitsLossAnalyzer : DiagnosticAnalyzer
+    public sealed class ProbabilitiesToLogitsLossAnalyzer : FocalAnalyzerBase
     {
         /// <summary>Property key: present (value "true" or "false") when the fix can pass the logits; "true" means pass their negation.</summary>
         public const string NegatedProperty = "Negated";
@@ -26,28 +27,18 @@ namespace FocalLoss.Analyzers.Analyzers
 
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Descriptors.ProbabilitiesToLogitsLoss);
 
-        public override void Initialize(AnalysisContext context)
+        public ProbabilitiesToLogitsLossAnalyzer()
+            : base(OperationKind.Invocation)
         {
-            context.EnableConcurrentExecution();
-            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-            context.RegisterCompilationStartAction(OnCompilationStart);
         }
 
-        private static void OnCompilationStart(CompilationStartAnalysisContext context)
-        {
-            var known = KnownSymbols.Create(context.Compilation);
-            if (!known.HasTorchSharp || known.Functional == null)
-            {
-                return;
-            }
+        private protected override bool AppliesTo(Compilation compilation, KnownSymbols known, CancellationToken cancellationToken) =>
+            known.HasTorchSharp && known.Functional != null;
 
-            var ops = context.Compilation.GetTypeByMetadataName(TorchVisionOpsMetadataName);
-            context.RegisterOperationBlockStartAction(block =>
-            {
-                var collector = new Collector(known, ops);
-                block.RegisterOperationAction(collector.OnInvocation, OperationKind.Invocation);
-                block.RegisterOperationBlockEndAction(collector.OnBlockEnd);
-            });
+        private protected override System.Func<BlockCollector> CollectorFactory(Compilation compilation, KnownSymbols known)
+        {
+            var ops = compilation.GetTypeByMetadataName(TorchVisionOpsMetadataName);
+            return () => new Collector(known, ops);
         }
 
         /// <summary>The name of the logits loss <paramref name="method"/> is, or null.</summary>
@@ -89,48 +80,36 @@ namespace FocalLoss.Analyzers.Analyzers
             return form == ProbabilityForm.P || form == ProbabilityForm.OneMinusP;
         }
 
-        private sealed class Collector
+        private sealed class Collector : BlockCollector
         {
-            private readonly KnownSymbols _known;
             private readonly INamedTypeSymbol? _ops;
-            private readonly object _gate = new object();
             private List<(IInvocationOperation Call, string Name)>? _calls;
 
             public Collector(KnownSymbols known, INamedTypeSymbol? ops)
+                : base(known)
             {
-                _known = known;
                 _ops = ops;
             }
 
-            public void OnInvocation(OperationAnalysisContext context)
+            public override void OnOperation(OperationAnalysisContext context)
             {
                 var invocation = (IInvocationOperation)context.Operation;
-                var name = LogitsLossName(invocation.TargetMethod, _known, _ops);
-                if (name == null)
+                var name = LogitsLossName(invocation.TargetMethod, Known, _ops);
+                if (name != null)
                 {
-                    return;
-                }
-
-                lock (_gate)
-                {
-                    (_calls ??= new List<(IInvocationOperation, string)>()).Add((invocation, name));
+                    Add(ref _calls, (invocation, name));
                 }
             }
 
-            public void OnBlockEnd(OperationBlockAnalysisContext context)
+            public override void OnBlockEnd(OperationBlockAnalysisContext context)
             {
-                List<(IInvocationOperation Call, string Name)>? calls;
-                lock (_gate)
-                {
-                    calls = _calls;
-                }
-
+                var calls = Collected(ref _calls, requireProbabilitySource: false);
                 if (calls == null)
                 {
                     return;
                 }
 
-                var builder = new ExpressionBuilder(_known);
+                var builder = new ExpressionBuilder(Known);
                 foreach (var (call, name) in calls)
                 {
                     context.CancellationToken.ThrowIfCancellationRequested();
@@ -160,7 +139,7 @@ namespace FocalLoss.Analyzers.Analyzers
                         syntax.GetLocation(),
                         additional,
                         properties,
-                        InvertedModulatingFactorAnalyzer.DisplayText(syntax),
+                        DisplayText(syntax),
                         name));
                 }
             }

@@ -15,103 +15,62 @@ namespace FocalLoss.Analyzers.Analyzers
     /// declaration. Not reported where FL0001 reports a power that depends on the local (one diagnostic, the warning).
     /// </summary>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
-    public sealed class PtNotationAnalyzer : DiagnosticAnalyzer
+    public sealed class PtNotationAnalyzer : FocalAnalyzerBase
     {
         /// <summary>Property key: how the refactoring rewrites the definition (a <see cref="DefinitionRewrite"/> name); absent when it is not offered.</summary>
         public const string RewriteProperty = "Rewrite";
 
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Descriptors.PtHoldsOneMinusPt);
 
-        public override void Initialize(AnalysisContext context)
+        public PtNotationAnalyzer()
+            : base(OperationKind.Invocation, OperationKind.Binary, OperationKind.VariableDeclarator)
         {
-            context.EnableConcurrentExecution();
-            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-            context.RegisterCompilationStartAction(OnCompilationStart);
         }
 
-        private static void OnCompilationStart(CompilationStartAnalysisContext context)
-        {
-            var known = KnownSymbols.Create(context.Compilation);
-            if (!known.HasTorchSharp && !ScalarCandidates.Exist(context.Compilation, context.CancellationToken))
-            {
-                return;
-            }
+        private protected override System.Func<BlockCollector> CollectorFactory(Compilation compilation, KnownSymbols known) => () => new Collector(known);
 
-            context.RegisterOperationBlockStartAction(block =>
-            {
-                var collector = new Collector(known);
-                block.RegisterOperationAction(collector.OnOperation, OperationKind.Invocation, OperationKind.Binary, OperationKind.VariableDeclarator);
-                block.RegisterOperationBlockEndAction(collector.OnBlockEnd);
-            });
-        }
-
-        private sealed class Collector
+        private sealed class Collector : BlockCollector
         {
-            private readonly KnownSymbols _known;
-            private readonly object _gate = new object();
-            private readonly List<FocalSite> _sites = new List<FocalSite>();
+            private List<FocalSite>? _sites;
             private List<IVariableDeclaratorOperation>? _declarators;
-            private bool _hasProbabilitySource;
 
             public Collector(KnownSymbols known)
+                : base(known)
             {
-                _known = known;
             }
 
-            public void OnOperation(OperationAnalysisContext context)
+            public override void OnOperation(OperationAnalysisContext context)
             {
                 var operation = context.Operation;
                 if (operation is IVariableDeclaratorOperation declarator)
                 {
                     if (declarator.Symbol != null && PtNotationAnalysis.IsPtLikeName(declarator.Symbol.Name))
                     {
-                        lock (_gate)
-                        {
-                            (_declarators ??= new List<IVariableDeclaratorOperation>()).Add(declarator);
-                        }
+                        Add(ref _declarators, declarator);
                     }
 
                     return;
                 }
 
-                if (operation is IInvocationOperation invocation)
-                {
-                    var type = invocation.TargetMethod.ContainingType;
-                    if (_known.IsTorchFunctionContainer(type) || (_known.IsMath(type) && invocation.TargetMethod.Name == "Exp"))
-                    {
-                        lock (_gate)
-                        {
-                            _hasProbabilitySource = true;
-                        }
-                    }
-                }
-
-                var site = FocalSite.TryCreate(operation, _known);
+                NoteProbabilitySource(operation);
+                var site = FocalSite.TryCreate(operation, Known);
                 if (site != null)
                 {
-                    lock (_gate)
-                    {
-                        _sites.Add(site);
-                    }
+                    Add(ref _sites, site);
                 }
             }
 
-            public void OnBlockEnd(OperationBlockAnalysisContext context)
+            public override void OnBlockEnd(OperationBlockAnalysisContext context)
             {
-                List<IVariableDeclaratorOperation>? declarators;
-                List<FocalSite> sites;
-                lock (_gate)
-                {
-                    declarators = _hasProbabilitySource && _sites.Count > 0 ? _declarators : null;
-                    sites = new List<FocalSite>(_sites);
-                }
-
-                if (declarators == null)
+                // Only where the block computes a probability and raises something to a power.
+                var sites = Collected(ref _sites, requireProbabilitySource: true);
+                var declarators = sites == null ? null : Collected(ref _declarators, requireProbabilitySource: false);
+                if (sites == null || declarators == null)
                 {
                     return;
                 }
 
-                var builder = new ExpressionBuilder(_known);
+                var builder = new ExpressionBuilder(Known);
                 var flagged = new List<FocalSite>();
                 foreach (var site in sites)
                 {

@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Threading;
 using FocalLoss.Analyzers.Evaluation;
 using FocalLoss.Analyzers.Rules;
 using Microsoft.CodeAnalysis;
@@ -14,7 +15,7 @@ namespace FocalLoss.Analyzers.Analyzers
     /// TorchSharp only (reductions are a tensor concept); the values are followed through locals and <c>*=</c>.
     /// </summary>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
-    public sealed class ReducedBeforeWeightingAnalyzer : DiagnosticAnalyzer
+    public sealed class ReducedBeforeWeightingAnalyzer : FocalAnalyzerBase
     {
         /// <summary>Property key: the <see cref="ReducedBeforeWeightingFix"/> the code fix applies (absent: no fix).</summary>
         public const string FixProperty = "Fix";
@@ -24,66 +25,43 @@ namespace FocalLoss.Analyzers.Analyzers
 
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Descriptors.ReducedBeforeWeighting);
 
-        public override void Initialize(AnalysisContext context)
+        public ReducedBeforeWeightingAnalyzer()
+            : base(OperationKind.Binary, OperationKind.CompoundAssignment, OperationKind.Invocation)
         {
-            context.EnableConcurrentExecution();
-            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-            context.RegisterCompilationStartAction(OnCompilationStart);
         }
 
-        private static void OnCompilationStart(CompilationStartAnalysisContext context)
-        {
-            var known = KnownSymbols.Create(context.Compilation);
-            if (!known.HasTorchSharp || known.Tensor == null)
-            {
-                return;
-            }
+        private protected override bool AppliesTo(Compilation compilation, KnownSymbols known, CancellationToken cancellationToken) =>
+            known.HasTorchSharp && known.Tensor != null;
 
-            context.RegisterOperationBlockStartAction(block =>
-            {
-                var collector = new ProductCollector(known);
-                block.RegisterOperationAction(collector.OnOperation, OperationKind.Binary, OperationKind.CompoundAssignment, OperationKind.Invocation);
-                block.RegisterOperationBlockEndAction(collector.OnBlockEnd);
-            });
-        }
+        private protected override System.Func<BlockCollector> CollectorFactory(Compilation compilation, KnownSymbols known) => () => new ProductCollector(known);
 
-        private sealed class ProductCollector
+        private sealed class ProductCollector : BlockCollector
         {
-            private readonly KnownSymbols _known;
-            private readonly object _gate = new object();
             private List<IOperation>? _products;
 
             public ProductCollector(KnownSymbols known)
+                : base(known)
             {
-                _known = known;
             }
 
-            public void OnOperation(OperationAnalysisContext context)
+            public override void OnOperation(OperationAnalysisContext context)
             {
-                if (ReducedBeforeWeightingAnalysis.TryGetProduct(context.Operation, _known, out _, out _))
+                if (ReducedBeforeWeightingAnalysis.TryGetProduct(context.Operation, Known, out _, out _))
                 {
-                    lock (_gate)
-                    {
-                        (_products ??= new List<IOperation>()).Add(context.Operation);
-                    }
+                    Add(ref _products, context.Operation);
                 }
             }
 
-            public void OnBlockEnd(OperationBlockAnalysisContext context)
+            public override void OnBlockEnd(OperationBlockAnalysisContext context)
             {
-                List<IOperation>? products;
-                lock (_gate)
-                {
-                    products = _products;
-                }
-
+                var products = Collected(ref _products, requireProbabilitySource: false);
                 if (products == null)
                 {
                     return;
                 }
 
                 products.Sort((a, b) => a.Syntax.SpanStart.CompareTo(b.Syntax.SpanStart));
-                var builder = new ExpressionBuilder(_known);
+                var builder = new ExpressionBuilder(Known);
                 var findings = new List<ReducedCrossEntropy>();
                 var weightingEnd = new Dictionary<IInvocationOperation, int>();
                 foreach (var product in products)
@@ -134,7 +112,7 @@ namespace FocalLoss.Analyzers.Analyzers
                         reduced.Operation.Syntax.GetLocation(),
                         additional,
                         properties,
-                        InvertedModulatingFactorAnalyzer.DisplayText(reduced.Operation.Syntax),
+                        DisplayText(reduced.Operation.Syntax),
                         what,
                         when));
                 }

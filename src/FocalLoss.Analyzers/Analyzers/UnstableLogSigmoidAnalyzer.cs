@@ -30,7 +30,7 @@ namespace FocalLoss.Analyzers.Analyzers
     /// at Info severity, with no fix. Reported on the whole log call.
     /// </summary>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
-    public sealed class UnstableLogSigmoidAnalyzer : DiagnosticAnalyzer
+    public sealed class UnstableLogSigmoidAnalyzer : FocalAnalyzerBase
     {
         /// <summary>Property key: which stable form the fix writes (<see cref="TensorForm"/> or <see cref="ScalarForm"/>); absent when there is no safe fix.</summary>
         public const string FormProperty = "Form";
@@ -49,28 +49,12 @@ namespace FocalLoss.Analyzers.Analyzers
 
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Descriptors.UnstableLogSigmoid);
 
-        public override void Initialize(AnalysisContext context)
+        public UnstableLogSigmoidAnalyzer()
+            : base(OperationKind.Invocation)
         {
-            context.EnableConcurrentExecution();
-            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-            context.RegisterCompilationStartAction(OnCompilationStart);
         }
 
-        private static void OnCompilationStart(CompilationStartAnalysisContext context)
-        {
-            var known = KnownSymbols.Create(context.Compilation);
-            if (!known.HasTorchSharp && !ScalarCandidates.Exist(context.Compilation, context.CancellationToken))
-            {
-                return;
-            }
-
-            context.RegisterOperationBlockStartAction(block =>
-            {
-                var collector = new Collector(known);
-                block.RegisterOperationAction(collector.OnInvocation, OperationKind.Invocation);
-                block.RegisterOperationBlockEndAction(collector.OnBlockEnd);
-            });
-        }
+        private protected override System.Func<BlockCollector> CollectorFactory(Compilation compilation, KnownSymbols known) => () => new Collector(known);
 
         /// <summary>True for <c>torch.log(a)</c>, <c>a.log()</c>, <c>Math.Log(a)</c>, <c>MathF.Log(a)</c> (cheap symbol test).</summary>
         internal static bool IsLogCall(IInvocationOperation invocation, KnownSymbols known)
@@ -186,45 +170,33 @@ namespace FocalLoss.Analyzers.Analyzers
             return true;
         }
 
-        private sealed class Collector
+        private sealed class Collector : BlockCollector
         {
-            private readonly KnownSymbols _known;
-            private readonly object _gate = new object();
             private List<IInvocationOperation>? _calls;
 
             public Collector(KnownSymbols known)
+                : base(known)
             {
-                _known = known;
             }
 
-            public void OnInvocation(OperationAnalysisContext context)
+            public override void OnOperation(OperationAnalysisContext context)
             {
                 var invocation = (IInvocationOperation)context.Operation;
-                if (!IsLogCall(invocation, _known))
+                if (IsLogCall(invocation, Known))
                 {
-                    return;
-                }
-
-                lock (_gate)
-                {
-                    (_calls ??= new List<IInvocationOperation>()).Add(invocation);
+                    Add(ref _calls, invocation);
                 }
             }
 
-            public void OnBlockEnd(OperationBlockAnalysisContext context)
+            public override void OnBlockEnd(OperationBlockAnalysisContext context)
             {
-                List<IInvocationOperation>? calls;
-                lock (_gate)
-                {
-                    calls = _calls;
-                }
-
+                var calls = Collected(ref _calls, requireProbabilitySource: false);
                 if (calls == null)
                 {
                     return;
                 }
 
-                var builder = new ExpressionBuilder(_known);
+                var builder = new ExpressionBuilder(Known);
                 foreach (var call in calls)
                 {
                     context.CancellationToken.ThrowIfCancellationRequested();
@@ -255,7 +227,7 @@ namespace FocalLoss.Analyzers.Analyzers
                         guarded ? DiagnosticSeverity.Info : Descriptors.UnstableLogSigmoid.DefaultSeverity,
                         additional,
                         properties,
-                        InvertedModulatingFactorAnalyzer.DisplayText(call.Syntax),
+                        DisplayText(call.Syntax),
                         what,
                         stable));
                 }
@@ -271,7 +243,7 @@ namespace FocalLoss.Analyzers.Analyzers
 
                 var properties = ImmutableDictionary<string, string?>.Empty.Add(NegatedProperty, negated ? "true" : "false");
                 var type = call.TargetMethod.ContainingType;
-                if (_known.IsMath(type))
+                if (Known.IsMath(type))
                 {
                     var isMathF = type.Name == "MathF";
                     var special = operand.Type?.SpecialType;
@@ -284,7 +256,7 @@ namespace FocalLoss.Analyzers.Analyzers
                     return (operand, properties.Add(FormProperty, ScalarForm).Add(MathTypeProperty, isMathF ? "MathF" : "Math"));
                 }
 
-                if (!_known.IsTensor(operand.Type) || _known.Functional == null)
+                if (!Known.IsTensor(operand.Type) || Known.Functional == null)
                 {
                     return null;
                 }
