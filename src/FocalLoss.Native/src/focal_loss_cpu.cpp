@@ -449,39 +449,27 @@ void check_class_indices(const Problem& pb) {
 // Output buffers of at least kHugeBytes are allocated 2 MiB-aligned and advised for transparent
 // huge pages (madvise MADV_HUGEPAGE; Linux): first touch then faults in one 2 MiB page instead of
 // 512 4 KiB pages. A fresh multi-megabyte gradient is otherwise dominated by page-fault time.
-// The storage is resizable and owned by the tensor (freed with the tensor); elsewhere, or when
-// the allocation fails, at::empty.
+// The memory is owned by the tensor through at::from_blob's deleter (an API that is the same in
+// libtorch 1.13 and 2.x, unlike c10::Allocator's interface); when the allocation fails, at::empty.
 #if defined(__linux__)
 constexpr size_t kHugeBytes = size_t(4) << 20;
 constexpr size_t kHugeAlign = size_t(2) << 20;
 
-class HugePageAllocator final : public c10::Allocator {
- public:
-  c10::DataPtr allocate(size_t nbytes) const override {
-    void* p = nullptr;
-    if (nbytes == 0) return {nullptr, nullptr, &del, c10::Device(c10::DeviceType::CPU)};
-    if (nbytes >= kHugeBytes) {
-      const size_t rounded = (nbytes + kHugeAlign - 1) / kHugeAlign * kHugeAlign;
-      if (posix_memalign(&p, kHugeAlign, rounded) != 0) p = nullptr;
-      if (p != nullptr) madvise(p, rounded, MADV_HUGEPAGE);
-    } else if (posix_memalign(&p, 64, nbytes) != 0) {
-      p = nullptr;
-    }
-    if (p == nullptr) throw std::bad_alloc();
-    return {p, p, &del, c10::Device(c10::DeviceType::CPU)};
-  }
-  c10::DeleterFnPtr raw_deleter() const override { return &del; }
-
- private:
-  static void del(void* p) { std::free(p); }
-};
-
 at::Tensor empty_output(const at::Tensor& like) {
   const size_t nbytes = static_cast<size_t>(like.numel()) * like.element_size();
   if (nbytes < kHugeBytes) return at::empty_like(like, at::MemoryFormat::Contiguous);
-  static HugePageAllocator alloc;
-  c10::Storage st(c10::Storage::use_byte_size_t(), nbytes, &alloc, /*resizable=*/true);
-  return at::empty({0}, like.options()).set_(st, 0, like.sizes(), {});
+  const size_t rounded = (nbytes + kHugeAlign - 1) / kHugeAlign * kHugeAlign;
+  void* p = nullptr;
+  if (posix_memalign(&p, kHugeAlign, rounded) != 0 || p == nullptr)
+    return at::empty_like(like, at::MemoryFormat::Contiguous);
+  madvise(p, rounded, MADV_HUGEPAGE);
+  try {
+    return at::from_blob(p, like.sizes(), [](void* q) { std::free(q); },
+                         at::TensorOptions().dtype(like.dtype()).device(like.device()));
+  } catch (...) {
+    std::free(p);
+    throw;
+  }
 }
 #else
 at::Tensor empty_output(const at::Tensor& like) { return at::empty_like(like, at::MemoryFormat::Contiguous); }
