@@ -1,16 +1,22 @@
 using System.Collections.Generic;
 using System.Threading;
+using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Text;
 
 namespace FocalLoss.Analyzers.CodeFixes
 {
-    /// <summary>Small syntax helpers shared by the FL0003 and FL0004 fixes (text in, fully parenthesised text out).</summary>
+    /// <summary>
+    /// The syntax helpers every fix shares: finding the flagged expression, operand slots, parentheses (emitted
+    /// expressions are fully parenthesised: replacing <c>p</c> by <c>1 - p</c> inside <c>x * p</c> never prints
+    /// <c>x * 1 - p</c>), <c>1 - e</c>, <c>-z</c>, and replacing an expression by text.
+    /// </summary>
     internal static class FixSyntax
     {
-        /// <summary>The node whose span is exactly <paramref name="span"/> (innermost on ties), or null.</summary>
-        public static ExpressionSyntax? ExpressionAt(SyntaxNode root, Microsoft.CodeAnalysis.Text.TextSpan span)
+        /// <summary>The expression whose span is exactly <paramref name="span"/> (innermost on ties), or null.</summary>
+        public static ExpressionSyntax? ExpressionAt(SyntaxNode root, TextSpan span)
         {
             if (span.End > root.FullSpan.End)
             {
@@ -22,18 +28,18 @@ namespace FocalLoss.Analyzers.CodeFixes
 
         /// <summary>
         /// Replaces <paramref name="original"/> by the expression <paramref name="replacement"/> (text) as a text change,
-        /// so the document's tree is what its text parses to; parenthesised unless it stands where any expression may
-        /// or <paramref name="replacementIsPrimary"/>.
+        /// so the document's tree is what its text parses to; parenthesised where a non-primary expression needs it
+        /// (<see cref="NeedsParentheses"/>) unless <paramref name="replacementIsPrimary"/>.
         /// </summary>
-        public static async System.Threading.Tasks.Task<Document> ReplaceAsync(Document document, ExpressionSyntax original, string replacement, bool replacementIsPrimary, CancellationToken cancellationToken)
+        public static async Task<Document> ReplaceAsync(Document document, ExpressionSyntax original, string replacement, bool replacementIsPrimary, CancellationToken cancellationToken)
         {
             var text = await document.GetTextAsync(cancellationToken).ConfigureAwait(false);
-            if (!replacementIsPrimary && !StandsAlone(original))
+            if (!replacementIsPrimary && NeedsParentheses(original))
             {
                 replacement = "(" + replacement + ")";
             }
 
-            return document.WithText(text.WithChanges(new Microsoft.CodeAnalysis.Text.TextChange(original.Span, replacement)));
+            return document.WithText(text.WithChanges(new TextChange(original.Span, replacement)));
         }
 
         /// <summary>The text of <paramref name="expression"/> without outer trivia.</summary>
@@ -51,13 +57,7 @@ namespace FocalLoss.Analyzers.CodeFixes
             return IsPrimary(inner) ? "-" + Text(inner) : "-(" + Text(inner) + ")";
         }
 
-        /// <summary>The text of <paramref name="expression"/>, parenthesised unless it is primary.</summary>
-        public static string Operand(ExpressionSyntax expression)
-        {
-            var inner = StripParentheses(expression);
-            return IsPrimary(inner) ? Text(inner) : "(" + Text(inner) + ")";
-        }
-
+        /// <summary>The expression without the parentheses written around it.</summary>
         public static ExpressionSyntax StripParentheses(ExpressionSyntax expression)
         {
             while (expression is ParenthesizedExpressionSyntax parenthesized)
@@ -66,6 +66,70 @@ namespace FocalLoss.Analyzers.CodeFixes
             }
 
             return expression;
+        }
+
+        /// <summary>The expression an operand occupies, including the parentheses written around it.</summary>
+        public static ExpressionSyntax Slot(ExpressionSyntax expression)
+        {
+            while (expression.Parent is ParenthesizedExpressionSyntax parenthesized)
+            {
+                expression = parenthesized;
+            }
+
+            return expression;
+        }
+
+        /// <summary>
+        /// <paramref name="content"/> made fit to replace <paramref name="slot"/>: parenthesised unless it is a
+        /// primary expression or the slot is a whole argument, initializer, return value or branch of <c>?:</c>;
+        /// with the slot's trivia.
+        /// </summary>
+        public static ExpressionSyntax Place(ExpressionSyntax content, ExpressionSyntax slot)
+        {
+            var replacement = StripParentheses(content).WithoutTrivia();
+            if (!IsPrimary(replacement) && NeedsParentheses(slot))
+            {
+                replacement = SyntaxFactory.ParenthesizedExpression(replacement);
+            }
+
+            return replacement.WithTriviaFrom(slot);
+        }
+
+        /// <summary><c>1 - e</c>, with <paramref name="operand"/> parenthesised unless it is primary.</summary>
+        public static ExpressionSyntax OneMinus(ExpressionSyntax operand) =>
+            SyntaxFactory.BinaryExpression(
+                SyntaxKind.SubtractExpression,
+                SyntaxFactory.LiteralExpression(SyntaxKind.NumericLiteralExpression, SyntaxFactory.Literal(1)).WithTrailingTrivia(SyntaxFactory.Space),
+                SyntaxFactory.Token(SyntaxKind.MinusToken).WithTrailingTrivia(SyntaxFactory.Space),
+                Parenthesize(operand.WithoutTrivia()));
+
+        /// <summary><paramref name="expression"/>, parenthesised unless it is primary.</summary>
+        public static ExpressionSyntax Parenthesize(ExpressionSyntax expression) =>
+            IsPrimary(expression) ? expression : SyntaxFactory.ParenthesizedExpression(expression);
+
+        /// <summary>
+        /// True when a non-primary expression in <paramref name="slot"/> needs parentheses to keep its meaning: not
+        /// for an argument, an initializer, a return value, an expression body, a statement, a parenthesised
+        /// expression, a branch of <c>?:</c> or the right of an assignment.
+        /// </summary>
+        public static bool NeedsParentheses(ExpressionSyntax slot)
+        {
+            switch (slot.Parent)
+            {
+                case ArgumentSyntax _:
+                case EqualsValueClauseSyntax _:
+                case ReturnStatementSyntax _:
+                case ArrowExpressionClauseSyntax _:
+                case ExpressionStatementSyntax _:
+                case ParenthesizedExpressionSyntax _:
+                    return false;
+                case ConditionalExpressionSyntax conditional:
+                    return conditional.Condition == slot;
+                case AssignmentExpressionSyntax assignment:
+                    return assignment.Right != slot;
+                default:
+                    return true;
+            }
         }
 
         public static bool IsPrimary(ExpressionSyntax expression) =>
@@ -77,19 +141,6 @@ namespace FocalLoss.Analyzers.CodeFixes
             || expression is ParenthesizedExpressionSyntax
             || expression is ThisExpressionSyntax
             || expression is GenericNameSyntax;
-
-        /// <summary>True where any expression may stand without parentheses: an argument, an initializer, a return value, the right of an assignment.</summary>
-        public static bool StandsAlone(ExpressionSyntax original)
-        {
-            var parent = original.Parent;
-            return parent is ArgumentSyntax
-                   || parent is EqualsValueClauseSyntax
-                   || parent is ReturnStatementSyntax
-                   || parent is ArrowExpressionClauseSyntax
-                   || parent is ParenthesizedExpressionSyntax
-                   || parent is ExpressionStatementSyntax
-                   || (parent is AssignmentExpressionSyntax assignment && assignment.Right == original);
-        }
 
         /// <summary>
         /// The first of <paramref name="candidates"/> (qualified names of a type or method) that binds at

@@ -1,11 +1,10 @@
-using System.Collections.Immutable;
+using System;
 using System.Composition;
 using System.Threading;
 using System.Threading.Tasks;
 using FocalLoss.Analyzers.Analyzers;
 using FocalLoss.Analyzers.Evaluation;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 
@@ -20,7 +19,7 @@ namespace FocalLoss.Analyzers.CodeFixes
     /// </summary>
     [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(InvertedAlphaBalanceCodeFixProvider))]
     [Shared]
-    public sealed class InvertedAlphaBalanceCodeFixProvider : CodeFixProvider
+    public sealed class InvertedAlphaBalanceCodeFixProvider : FocalCodeFixProvider
     {
         /// <summary>The stable equivalence key of the (only, preferred) action.</summary>
         public const string EquivalenceKey = "FL0002.SwapAlphaBalance";
@@ -28,36 +27,20 @@ namespace FocalLoss.Analyzers.CodeFixes
         /// <summary>The title of the action.</summary>
         public const string Title = "Give positives alpha and negatives 1 - alpha";
 
-        public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.InvertedAlphaBalance);
-
-        public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
-
-        public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+        public InvertedAlphaBalanceCodeFixProvider()
+            : base(DiagnosticIds.InvertedAlphaBalance, Title, EquivalenceKey, offersRuntimeReplacement: false)
         {
-            var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-            if (root == null)
+        }
+
+        private protected override Func<CancellationToken, Task<Document>>? InPlaceFix(Document document, SyntaxNode root, Diagnostic diagnostic)
+        {
+            if (!diagnostic.Properties.TryGetValue(InvertedAlphaBalanceAnalyzer.FixProperty, out var fix) || fix != InvertedAlphaBalanceAnalyzer.SwapFix
+                || !(FixSyntax.ExpressionAt(root, diagnostic.Location.SourceSpan) is ExpressionSyntax site))
             {
-                return;
+                return null;
             }
 
-            foreach (var diagnostic in context.Diagnostics)
-            {
-                if (!diagnostic.Properties.TryGetValue(InvertedAlphaBalanceAnalyzer.FixProperty, out var fix) || fix != InvertedAlphaBalanceAnalyzer.SwapFix)
-                {
-                    continue;
-                }
-
-                if (!(root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true) is ExpressionSyntax site)
-                    || site.Span != diagnostic.Location.SourceSpan)
-                {
-                    continue;
-                }
-
-                var document = context.Document;
-                context.RegisterCodeFix(
-                    CodeAction.Create(Title, ct => ApplyAsync(document, site, ct), EquivalenceKey),
-                    diagnostic);
-            }
+            return ct => ApplyAsync(document, site, ct);
         }
 
         private static async Task<Document> ApplyAsync(Document document, ExpressionSyntax site, CancellationToken cancellationToken)
@@ -84,11 +67,11 @@ namespace FocalLoss.Analyzers.CodeFixes
                 return document;
             }
 
-            var firstSlot = SyntaxEdits.Slot(first);
-            var secondSlot = SyntaxEdits.Slot(second);
+            var firstSlot = FixSyntax.Slot(first);
+            var secondSlot = FixSyntax.Slot(second);
             var newRoot = root.ReplaceNodes(
                 new[] { firstSlot, secondSlot },
-                (original, _) => ReferenceEquals(original, firstSlot) ? SyntaxEdits.Place(secondSlot, firstSlot) : SyntaxEdits.Place(firstSlot, secondSlot));
+                (original, _) => ReferenceEquals(original, firstSlot) ? FixSyntax.Place(secondSlot, firstSlot) : FixSyntax.Place(firstSlot, secondSlot));
             return document.WithSyntaxRoot(newRoot);
         }
     }

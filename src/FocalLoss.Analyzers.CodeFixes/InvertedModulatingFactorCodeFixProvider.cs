@@ -1,12 +1,11 @@
+using System;
 using System.Collections.Generic;
-using System.Collections.Immutable;
 using System.Composition;
 using System.Threading;
 using System.Threading.Tasks;
 using FocalLoss.Analyzers.Analyzers;
 using FocalLoss.Analyzers.Evaluation;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -23,7 +22,7 @@ namespace FocalLoss.Analyzers.CodeFixes
     /// </summary>
     [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(InvertedModulatingFactorCodeFixProvider))]
     [Shared]
-    public sealed class InvertedModulatingFactorCodeFixProvider : CodeFixProvider
+    public sealed class InvertedModulatingFactorCodeFixProvider : FocalCodeFixProvider
     {
         /// <summary>The stable equivalence key of the preferred (first) action; the second is <see cref="RuntimeReplacement.EquivalenceKey"/>.</summary>
         public const string EquivalenceKey = "FL0001.CorrectModulatingFactor";
@@ -31,46 +30,22 @@ namespace FocalLoss.Analyzers.CodeFixes
         /// <summary>The title of the action.</summary>
         public const string Title = "Use (1 - p_t) as the base of the focal term";
 
-        public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.InvertedModulatingFactor);
-
-        public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
-
-        public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+        public InvertedModulatingFactorCodeFixProvider()
+            : base(DiagnosticIds.InvertedModulatingFactor, Title, EquivalenceKey, offersRuntimeReplacement: true)
         {
-            var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-            if (root == null)
+        }
+
+        private protected override Func<CancellationToken, Task<Document>>? InPlaceFix(Document document, SyntaxNode root, Diagnostic diagnostic)
+        {
+            if (!diagnostic.Properties.TryGetValue(InvertedModulatingFactorAnalyzer.ShapeProperty, out var shape)
+                || !diagnostic.Properties.TryGetValue(InvertedModulatingFactorAnalyzer.FixProperty, out var fix)
+                || shape == null || fix == null
+                || !(FixSyntax.ExpressionAt(root, diagnostic.Location.SourceSpan) is ExpressionSyntax site))
             {
-                return;
+                return null;
             }
 
-            SemanticModel? model = null;
-            foreach (var diagnostic in context.Diagnostics)
-            {
-                if (!diagnostic.Properties.TryGetValue(InvertedModulatingFactorAnalyzer.ShapeProperty, out var shape)
-                    || !diagnostic.Properties.TryGetValue(InvertedModulatingFactorAnalyzer.FixProperty, out var fix)
-                    || shape == null || fix == null)
-                {
-                    continue;
-                }
-
-                if (!(root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true) is ExpressionSyntax site)
-                    || site.Span != diagnostic.Location.SourceSpan)
-                {
-                    continue;
-                }
-
-                var document = context.Document;
-                context.RegisterCodeFix(
-                    CodeAction.Create(Title, ct => ApplyAsync(document, site, shape, fix, ct), EquivalenceKey),
-                    diagnostic);
-
-                // Second action: replace the whole loss by the runtime call, when it is recognised completely.
-                model ??= await document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
-                if (model != null)
-                {
-                    RuntimeReplacement.TryRegister(context, diagnostic, root, model);
-                }
-            }
+            return ct => ApplyAsync(document, site, shape, fix, ct);
         }
 
         private static async Task<Document> ApplyAsync(Document document, ExpressionSyntax site, string shape, string fix, CancellationToken cancellationToken)
@@ -137,52 +112,15 @@ namespace FocalLoss.Analyzers.CodeFixes
         /// <summary>The corrected base: <c>e</c> for <c>1 - e</c>, else <c>1 - b</c>; fully parenthesised.</summary>
         internal static ExpressionSyntax Rewrite(ExpressionSyntax original, string fix, bool needsParentheses)
         {
-            ExpressionSyntax replacement;
-            if (fix == InvertedModulatingFactorAnalyzer.RemoveOneMinus && StripParentheses(original) is BinaryExpressionSyntax { RawKind: (int)SyntaxKind.SubtractExpression } oneMinus)
+            var replacement = fix == InvertedModulatingFactorAnalyzer.RemoveOneMinus && FixSyntax.StripParentheses(original) is BinaryExpressionSyntax { RawKind: (int)SyntaxKind.SubtractExpression } oneMinus
+                ? oneMinus.Right.WithoutTrivia()
+                : FixSyntax.OneMinus(original);
+            if (needsParentheses)
             {
-                replacement = oneMinus.Right.WithoutTrivia();
-            }
-            else
-            {
-                var operand = original.WithoutTrivia();
-                if (!IsPrimary(operand))
-                {
-                    operand = SyntaxFactory.ParenthesizedExpression(operand);
-                }
-
-                replacement = SyntaxFactory.BinaryExpression(
-                    SyntaxKind.SubtractExpression,
-                    SyntaxFactory.LiteralExpression(SyntaxKind.NumericLiteralExpression, SyntaxFactory.Literal(1)).WithTrailingTrivia(SyntaxFactory.Space),
-                    SyntaxFactory.Token(SyntaxKind.MinusToken).WithTrailingTrivia(SyntaxFactory.Space),
-                    operand);
-            }
-
-            if (needsParentheses && !IsPrimary(replacement))
-            {
-                replacement = SyntaxFactory.ParenthesizedExpression(replacement);
+                replacement = FixSyntax.Parenthesize(replacement);
             }
 
             return replacement.WithTriviaFrom(original);
         }
-
-        private static ExpressionSyntax StripParentheses(ExpressionSyntax expression)
-        {
-            while (expression is ParenthesizedExpressionSyntax parenthesized)
-            {
-                expression = parenthesized.Expression;
-            }
-
-            return expression;
-        }
-
-        private static bool IsPrimary(ExpressionSyntax expression) =>
-            expression is IdentifierNameSyntax
-            || expression is MemberAccessExpressionSyntax
-            || expression is InvocationExpressionSyntax
-            || expression is ElementAccessExpressionSyntax
-            || expression is LiteralExpressionSyntax
-            || expression is ParenthesizedExpressionSyntax
-            || expression is ThisExpressionSyntax
-            || expression is GenericNameSyntax;
     }
 }

@@ -1,5 +1,5 @@
+using System;
 using System.Collections.Generic;
-using System.Collections.Immutable;
 using System.Composition;
 using System.Linq;
 using System.Threading;
@@ -7,7 +7,6 @@ using System.Threading.Tasks;
 using FocalLoss.Analyzers.Analyzers;
 using FocalLoss.Analyzers.Evaluation;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -24,7 +23,7 @@ namespace FocalLoss.Analyzers.CodeFixes
     /// </summary>
     [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(PaperNotationCodeFixProvider))]
     [Shared]
-    public sealed class PaperNotationCodeFixProvider : CodeFixProvider
+    public sealed class PaperNotationCodeFixProvider : FocalCodeFixProvider
     {
         /// <summary>The stable equivalence key of the action.</summary>
         public const string EquivalenceKey = "FL0006.UsePaperNotation";
@@ -32,36 +31,25 @@ namespace FocalLoss.Analyzers.CodeFixes
         /// <summary>The title of the action.</summary>
         public const string Title = "Use the paper's notation: p_t and (1 - p_t)^gamma";
 
-        public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.PtHoldsOneMinusPt);
-
-        public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
-
-        public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+        public PaperNotationCodeFixProvider()
+            : base(DiagnosticIds.PtHoldsOneMinusPt, Title, EquivalenceKey, offersRuntimeReplacement: false)
         {
-            var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-            if (root == null)
+        }
+
+        private protected override Func<CancellationToken, Task<Document>>? InPlaceFix(Document document, SyntaxNode root, Diagnostic diagnostic)
+        {
+            if (!diagnostic.Properties.TryGetValue(PtNotationAnalyzer.RewriteProperty, out var rewrite) || rewrite == null)
             {
-                return;
+                return null;
             }
 
-            foreach (var diagnostic in context.Diagnostics)
+            var token = root.FindToken(diagnostic.Location.SourceSpan.Start);
+            if (!(token.Parent is VariableDeclaratorSyntax declarator) || declarator.Identifier.Span != diagnostic.Location.SourceSpan)
             {
-                if (!diagnostic.Properties.TryGetValue(PtNotationAnalyzer.RewriteProperty, out var rewrite) || rewrite == null)
-                {
-                    continue;
-                }
-
-                var token = root.FindToken(diagnostic.Location.SourceSpan.Start);
-                if (!(token.Parent is VariableDeclaratorSyntax declarator) || declarator.Identifier.Span != diagnostic.Location.SourceSpan)
-                {
-                    continue;
-                }
-
-                var document = context.Document;
-                context.RegisterCodeFix(
-                    CodeAction.Create(Title, ct => ApplyAsync(document, declarator, ct), EquivalenceKey),
-                    diagnostic);
+                return null;
             }
+
+            return ct => ApplyAsync(document, declarator, ct);
         }
 
         private static async Task<Document> ApplyAsync(Document document, VariableDeclaratorSyntax declarator, CancellationToken cancellationToken)
@@ -107,7 +95,7 @@ namespace FocalLoss.Analyzers.CodeFixes
                         return document;
                     }
 
-                    edits[definition] = SyntaxEdits.Place(innerSyntax, definition);
+                    edits[definition] = FixSyntax.Place(innerSyntax, definition);
                     break;
                 case DefinitionRewrite.Swap:
                     if (finding.Slots == null
@@ -117,13 +105,13 @@ namespace FocalLoss.Analyzers.CodeFixes
                         return document;
                     }
 
-                    var firstSlot = SyntaxEdits.Slot(first);
-                    var secondSlot = SyntaxEdits.Slot(second);
-                    edits[firstSlot] = SyntaxEdits.Place(secondSlot, firstSlot);
-                    edits[secondSlot] = SyntaxEdits.Place(firstSlot, secondSlot);
+                    var firstSlot = FixSyntax.Slot(first);
+                    var secondSlot = FixSyntax.Slot(second);
+                    edits[firstSlot] = FixSyntax.Place(secondSlot, firstSlot);
+                    edits[secondSlot] = FixSyntax.Place(firstSlot, secondSlot);
                     break;
                 default:
-                    edits[definition] = SyntaxEdits.OneMinus(definition).WithTriviaFrom(definition);
+                    edits[definition] = FixSyntax.OneMinus(definition).WithTriviaFrom(definition);
                     break;
             }
 
@@ -138,14 +126,14 @@ namespace FocalLoss.Analyzers.CodeFixes
                 var oneMinus = PtNotationAnalysis.EnclosingOneMinus(read, builder);
                 if (oneMinus?.Syntax is ExpressionSyntax oneMinusSyntax)
                 {
-                    var slot = SyntaxEdits.Slot(oneMinusSyntax);
+                    var slot = FixSyntax.Slot(oneMinusSyntax);
                     edits[slot] = name.WithTriviaFrom(slot);
                 }
                 else
                 {
-                    var slot = SyntaxEdits.Slot(readSyntax);
-                    var replacement = SyntaxEdits.OneMinus(name);
-                    edits[slot] = (SyntaxEdits.NeedsParentheses(slot) ? SyntaxFactory.ParenthesizedExpression(replacement) : replacement).WithTriviaFrom(slot);
+                    var slot = FixSyntax.Slot(readSyntax);
+                    var replacement = FixSyntax.OneMinus(name);
+                    edits[slot] = (FixSyntax.NeedsParentheses(slot) ? SyntaxFactory.ParenthesizedExpression(replacement) : replacement).WithTriviaFrom(slot);
                 }
             }
 

@@ -1,10 +1,9 @@
-using System.Collections.Immutable;
+using System;
 using System.Composition;
 using System.Threading;
 using System.Threading.Tasks;
 using FocalLoss.Analyzers.Analyzers;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 
@@ -18,7 +17,7 @@ namespace FocalLoss.Analyzers.CodeFixes
     /// </summary>
     [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(ProbabilitiesToLogitsLossCodeFixProvider))]
     [Shared]
-    public sealed class ProbabilitiesToLogitsLossCodeFixProvider : CodeFixProvider
+    public sealed class ProbabilitiesToLogitsLossCodeFixProvider : FocalCodeFixProvider
     {
         /// <summary>The stable equivalence key of the (only, preferred) action.</summary>
         public const string EquivalenceKey = "FL0003.PassLogits";
@@ -26,41 +25,28 @@ namespace FocalLoss.Analyzers.CodeFixes
         /// <summary>The title of the action.</summary>
         public const string Title = "Pass the logits instead of the probability";
 
-        public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.ProbabilitiesToLogitsLoss);
-
-        public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
-
-        public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+        public ProbabilitiesToLogitsLossCodeFixProvider()
+            : base(DiagnosticIds.ProbabilitiesToLogitsLoss, Title, EquivalenceKey, offersRuntimeReplacement: false)
         {
-            var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-            if (root == null)
+        }
+
+        private protected override Func<CancellationToken, Task<Document>>? InPlaceFix(Document document, SyntaxNode root, Diagnostic diagnostic)
+        {
+            if (!diagnostic.Properties.TryGetValue(ProbabilitiesToLogitsLossAnalyzer.NegatedProperty, out var negated)
+                || negated == null || !HasOperandLocation(diagnostic))
             {
-                return;
+                return null;
             }
 
-            foreach (var diagnostic in context.Diagnostics)
+            var argument = FixSyntax.ExpressionAt(root, diagnostic.Location.SourceSpan);
+            var operand = FixSyntax.ExpressionAt(root, diagnostic.AdditionalLocations[0].SourceSpan);
+            if (argument == null || operand == null)
             {
-                if (!diagnostic.Properties.TryGetValue(ProbabilitiesToLogitsLossAnalyzer.NegatedProperty, out var negated)
-                    || negated == null || diagnostic.AdditionalLocations.Count != 1
-                    || !diagnostic.AdditionalLocations[0].IsInSource
-                    || diagnostic.AdditionalLocations[0].SourceTree != diagnostic.Location.SourceTree)
-                {
-                    continue;
-                }
-
-                var argument = FixSyntax.ExpressionAt(root, diagnostic.Location.SourceSpan);
-                var operand = FixSyntax.ExpressionAt(root, diagnostic.AdditionalLocations[0].SourceSpan);
-                if (argument == null || operand == null)
-                {
-                    continue;
-                }
-
-                var document = context.Document;
-                var negate = negated == "true";
-                context.RegisterCodeFix(
-                    CodeAction.Create(Title, ct => ApplyAsync(document, argument, operand, negate, ct), EquivalenceKey),
-                    diagnostic);
+                return null;
             }
+
+            var negate = negated == "true";
+            return ct => ApplyAsync(document, argument, operand, negate, ct);
         }
 
         private static Task<Document> ApplyAsync(Document document, ExpressionSyntax argument, ExpressionSyntax operand, bool negate, CancellationToken cancellationToken)

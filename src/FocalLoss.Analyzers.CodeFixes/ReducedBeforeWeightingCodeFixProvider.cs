@@ -1,13 +1,11 @@
 using System;
 using System.Collections.Generic;
-using System.Collections.Immutable;
 using System.Composition;
 using System.Threading;
 using System.Threading.Tasks;
 using FocalLoss.Analyzers.Analyzers;
 using FocalLoss.Analyzers.Evaluation;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -25,7 +23,7 @@ namespace FocalLoss.Analyzers.CodeFixes
     /// </summary>
     [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(ReducedBeforeWeightingCodeFixProvider))]
     [Shared]
-    public sealed class ReducedBeforeWeightingCodeFixProvider : CodeFixProvider
+    public sealed class ReducedBeforeWeightingCodeFixProvider : FocalCodeFixProvider
     {
         /// <summary>The stable equivalence key of the (only, preferred) action.</summary>
         public const string EquivalenceKey = "FL0005.ReduceAfterWeighting";
@@ -33,57 +31,43 @@ namespace FocalLoss.Analyzers.CodeFixes
         /// <summary>The title of the action.</summary>
         public const string Title = "Reduce the loss after the focal weighting";
 
-        public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.ReducedBeforeWeighting);
-
-        public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
-
-        public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+        public ReducedBeforeWeightingCodeFixProvider()
+            : base(DiagnosticIds.ReducedBeforeWeighting, Title, EquivalenceKey, offersRuntimeReplacement: false)
         {
-            var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-            if (root == null)
+        }
+
+        private protected override Func<CancellationToken, Task<Document>>? InPlaceFix(Document document, SyntaxNode root, Diagnostic diagnostic)
+        {
+            if (!diagnostic.Properties.TryGetValue(ReducedBeforeWeightingAnalyzer.FixProperty, out var fixName)
+                || !Enum.TryParse<ReducedBeforeWeightingFix>(fixName, out var fix) || fix == ReducedBeforeWeightingFix.None
+                || !(FixSyntax.ExpressionAt(root, diagnostic.Location.SourceSpan) is InvocationExpressionSyntax call))
             {
-                return;
+                return null;
             }
 
-            foreach (var diagnostic in context.Diagnostics)
+            ExpressionSyntax? sink = null;
+            if (fix == ReducedBeforeWeightingFix.WrapReturn || fix == ReducedBeforeWeightingFix.SwitchOnVariable)
             {
-                if (!diagnostic.Properties.TryGetValue(ReducedBeforeWeightingAnalyzer.FixProperty, out var fixName)
-                    || !Enum.TryParse<ReducedBeforeWeightingFix>(fixName, out var fix) || fix == ReducedBeforeWeightingFix.None)
+                if (diagnostic.AdditionalLocations.Count != 1)
                 {
-                    continue;
+                    return null;
                 }
 
-                if (!(root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true) is InvocationExpressionSyntax call)
-                    || call.Span != diagnostic.Location.SourceSpan)
+                sink = FixSyntax.ExpressionAt(root, diagnostic.AdditionalLocations[0].SourceSpan);
+                if (sink == null)
                 {
-                    continue;
+                    return null;
                 }
-
-                ExpressionSyntax? sink = null;
-                if (fix == ReducedBeforeWeightingFix.WrapReturn || fix == ReducedBeforeWeightingFix.SwitchOnVariable)
-                {
-                    if (diagnostic.AdditionalLocations.Count != 1
-                        || !(root.FindNode(diagnostic.AdditionalLocations[0].SourceSpan, getInnermostNodeForTie: true) is ExpressionSyntax found)
-                        || found.Span != diagnostic.AdditionalLocations[0].SourceSpan)
-                    {
-                        continue;
-                    }
-
-                    sink = found;
-                }
-
-                if (fix == ReducedBeforeWeightingFix.SwitchOnVariable
-                    && (!(root.SyntaxTree.Options is CSharpParseOptions options) || options.LanguageVersion < LanguageVersion.CSharp8))
-                {
-                    continue; // no switch expressions before C# 8
-                }
-
-                diagnostic.Properties.TryGetValue(ReducedBeforeWeightingAnalyzer.ReductionProperty, out var reduction);
-                var document = context.Document;
-                context.RegisterCodeFix(
-                    CodeAction.Create(Title, ct => ApplyAsync(document, call, sink, fix, reduction, ct), EquivalenceKey),
-                    diagnostic);
             }
+
+            if (fix == ReducedBeforeWeightingFix.SwitchOnVariable
+                && (!(root.SyntaxTree.Options is CSharpParseOptions options) || options.LanguageVersion < LanguageVersion.CSharp8))
+            {
+                return null; // no switch expressions before C# 8
+            }
+
+            diagnostic.Properties.TryGetValue(ReducedBeforeWeightingAnalyzer.ReductionProperty, out var reduction);
+            return ct => ApplyAsync(document, call, sink, fix, reduction, ct);
         }
 
         private static async Task<Document> ApplyAsync(Document document, InvocationExpressionSyntax call, ExpressionSyntax? sink, ReducedBeforeWeightingFix fix, string? reduction, CancellationToken cancellationToken)
@@ -144,7 +128,7 @@ namespace FocalLoss.Analyzers.CodeFixes
                 }
 
                 var inner = operandSyntax.WithoutTrivia();
-                replacements[call] = rewritten => Parenthesize(inner).WithTriviaFrom(rewritten);
+                replacements[call] = rewritten => FixSyntax.Parenthesize(inner).WithTriviaFrom(rewritten);
                 return true;
             }
 
@@ -210,7 +194,7 @@ namespace FocalLoss.Analyzers.CodeFixes
         /// <summary><c>e.mean()</c> / <c>e.sum()</c>, with <c>e</c> parenthesised unless primary.</summary>
         internal static ExpressionSyntax Reduce(ExpressionSyntax expression, string reduction) =>
             SyntaxFactory.InvocationExpression(
-                SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, Parenthesize(expression.WithoutTrivia()), SyntaxFactory.IdentifierName(reduction)));
+                SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, FixSyntax.Parenthesize(expression.WithoutTrivia()), SyntaxFactory.IdentifierName(reduction)));
 
         /// <summary><c>r switch { T.Mean => (e).mean(), T.Sum => (e).sum(), _ => e }</c>.</summary>
         internal static ExpressionSyntax SwitchOn(string subject, string typeName, ExpressionSyntax expression)
@@ -222,18 +206,5 @@ namespace FocalLoss.Analyzers.CodeFixes
                 + "_ => " + plain.ToFullString() + " }";
             return SyntaxFactory.ParseExpression(text);
         }
-
-        private static ExpressionSyntax Parenthesize(ExpressionSyntax expression) =>
-            IsPrimary(expression) ? expression : SyntaxFactory.ParenthesizedExpression(expression);
-
-        private static bool IsPrimary(ExpressionSyntax expression) =>
-            expression is IdentifierNameSyntax
-            || expression is MemberAccessExpressionSyntax
-            || expression is InvocationExpressionSyntax
-            || expression is ElementAccessExpressionSyntax
-            || expression is LiteralExpressionSyntax
-            || expression is ParenthesizedExpressionSyntax
-            || expression is ThisExpressionSyntax
-            || expression is GenericNameSyntax;
     }
 }

@@ -135,7 +135,7 @@ namespace FocalLoss.Analyzers.CodeFixes
             text.Append(')');
             if (loss.OuterDivisor != null)
             {
-                var divisor = loss.OuterDivisor.Syntax is ExpressionSyntax expression && IsPrimary(expression) ? loss.OuterDivisor.Text : "(" + loss.OuterDivisor.Text + ")";
+                var divisor = loss.OuterDivisor.Syntax is ExpressionSyntax expression && FixSyntax.IsPrimary(expression) ? loss.OuterDivisor.Text : "(" + loss.OuterDivisor.Text + ")";
                 text.Append(" / ").Append(divisor);
             }
 
@@ -148,7 +148,7 @@ namespace FocalLoss.Analyzers.CodeFixes
             var qualify = NeedsQualifiedName(model, rootExpression.SpanStart);
             var text = CallText(loss, ReductionType(model, rootExpression.SpanStart));
             var call = SyntaxFactory.ParseExpression(qualify ? "global::" + RuntimeNamespace + "." + text : text);
-            if (loss.OuterDivisor != null && NeedsParentheses(rootExpression))
+            if (loss.OuterDivisor != null && FixSyntax.NeedsParentheses(rootExpression))
             {
                 call = SyntaxFactory.ParenthesizedExpression(call);
             }
@@ -352,15 +352,5 @@ namespace FocalLoss.Analyzers.CodeFixes
 
             return unit.WithUsings(unit.Usings.Insert(index, directive));
         }
-
-        private static bool NeedsParentheses(ExpressionSyntax replaced) =>
-            !(replaced.Parent is ReturnStatementSyntax || replaced.Parent is EqualsValueClauseSyntax || replaced.Parent is ArgumentSyntax
-              || replaced.Parent is ArrowExpressionClauseSyntax || replaced.Parent is ParenthesizedExpressionSyntax
-              || (replaced.Parent is AssignmentExpressionSyntax assignment && assignment.Right == replaced));
-
-        private static bool IsPrimary(ExpressionSyntax expression) =>
-            expression is IdentifierNameSyntax || expression is MemberAccessExpressionSyntax || expression is InvocationExpressionSyntax
-            || expression is ElementAccessExpressionSyntax || expression is LiteralExpressionSyntax || expression is ParenthesizedExpressionSyntax
-            || expression is ThisExpressionSyntax;
     }
 }

@@ -1,13 +1,11 @@
-using System.Collections.Immutable;
+using System;
 using System.Composition;
 using System.Threading;
 using System.Threading.Tasks;
 using FocalLoss.Analyzers.Analyzers;
 using FocalLoss.Analyzers.Evaluation;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
-using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace FocalLoss.Analyzers.CodeFixes
@@ -23,7 +21,7 @@ namespace FocalLoss.Analyzers.CodeFixes
     /// </summary>
     [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(UnstableLogSigmoidCodeFixProvider))]
     [Shared]
-    public sealed class UnstableLogSigmoidCodeFixProvider : CodeFixProvider
+    public sealed class UnstableLogSigmoidCodeFixProvider : FocalCodeFixProvider
     {
         /// <summary>The stable equivalence key of the (only, preferred) action.</summary>
         public const string EquivalenceKey = "FL0004.UseStableForm";
@@ -31,50 +29,36 @@ namespace FocalLoss.Analyzers.CodeFixes
         /// <summary>The title of the action.</summary>
         public const string Title = "Compute the log-sigmoid in its stable form";
 
-        public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.UnstableLogSigmoid);
-
-        public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
-
-        public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+        public UnstableLogSigmoidCodeFixProvider()
+            : base(DiagnosticIds.UnstableLogSigmoid, Title, EquivalenceKey, offersRuntimeReplacement: false)
         {
-            var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-            if (root == null)
+        }
+
+        private protected override Func<CancellationToken, Task<Document>>? InPlaceFix(Document document, SyntaxNode root, Diagnostic diagnostic)
+        {
+            var properties = diagnostic.Properties;
+            if (!properties.TryGetValue(UnstableLogSigmoidAnalyzer.FormProperty, out var form)
+                || !properties.TryGetValue(UnstableLogSigmoidAnalyzer.NegatedProperty, out var negated)
+                || form == null || negated == null || !HasOperandLocation(diagnostic))
             {
-                return;
+                return null;
             }
 
-            foreach (var diagnostic in context.Diagnostics)
+            properties.TryGetValue(UnstableLogSigmoidAnalyzer.MathTypeProperty, out var mathType);
+            if (form == UnstableLogSigmoidAnalyzer.ScalarForm && mathType != "Math" && mathType != "MathF")
             {
-                var properties = diagnostic.Properties;
-                if (!properties.TryGetValue(UnstableLogSigmoidAnalyzer.FormProperty, out var form)
-                    || !properties.TryGetValue(UnstableLogSigmoidAnalyzer.NegatedProperty, out var negated)
-                    || form == null || negated == null
-                    || diagnostic.AdditionalLocations.Count != 1
-                    || !diagnostic.AdditionalLocations[0].IsInSource
-                    || diagnostic.AdditionalLocations[0].SourceTree != diagnostic.Location.SourceTree)
-                {
-                    continue;
-                }
-
-                properties.TryGetValue(UnstableLogSigmoidAnalyzer.MathTypeProperty, out var mathType);
-                if (form == UnstableLogSigmoidAnalyzer.ScalarForm && mathType != "Math" && mathType != "MathF")
-                {
-                    continue;
-                }
-
-                var call = FixSyntax.ExpressionAt(root, diagnostic.Location.SourceSpan);
-                var operand = FixSyntax.ExpressionAt(root, diagnostic.AdditionalLocations[0].SourceSpan);
-                if (call == null || operand == null)
-                {
-                    continue;
-                }
-
-                var document = context.Document;
-                var negate = negated == "true";
-                context.RegisterCodeFix(
-                    CodeAction.Create(Title, ct => ApplyAsync(document, call, operand, form, negate, mathType, ct), EquivalenceKey),
-                    diagnostic);
+                return null;
             }
+
+            var call = FixSyntax.ExpressionAt(root, diagnostic.Location.SourceSpan);
+            var operand = FixSyntax.ExpressionAt(root, diagnostic.AdditionalLocations[0].SourceSpan);
+            if (call == null || operand == null)
+            {
+                return null;
+            }
+
+            var negate = negated == "true";
+            return ct => ApplyAsync(document, call, operand, form, negate, mathType, ct);
         }
 
         private static async Task<Document> ApplyAsync(Document document, ExpressionSyntax call, ExpressionSyntax operand, string form, bool negate, string? mathType, CancellationToken cancellationToken)
