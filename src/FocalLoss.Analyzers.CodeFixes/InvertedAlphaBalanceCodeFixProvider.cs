@@ -21,14 +21,14 @@ namespace FocalLoss.Analyzers.CodeFixes
     [Shared]
     public sealed class InvertedAlphaBalanceCodeFixProvider : FocalCodeFixProvider
     {
-        /// <summary>The stable equivalence key of the (only, preferred) action.</summary>
+        /// <summary>The stable equivalence key of the preferred (first) action; the second is <see cref="RuntimeReplacement.EquivalenceKey"/>.</summary>
         public const string EquivalenceKey = "FL0002.SwapAlphaBalance";
 
         /// <summary>The title of the action.</summary>
         public const string Title = "Give positives alpha and negatives 1 - alpha";
 
         public InvertedAlphaBalanceCodeFixProvider()
-            : base(DiagnosticIds.InvertedAlphaBalance, Title, EquivalenceKey, offersRuntimeReplacement: false)
+            : base(DiagnosticIds.InvertedAlphaBalance, Title, EquivalenceKey, offersRuntimeReplacement: true)
         {
         }
 

@@ -19,14 +19,14 @@ namespace FocalLoss.Analyzers.CodeFixes
     [Shared]
     public sealed class ProbabilitiesToLogitsLossCodeFixProvider : FocalCodeFixProvider
     {
-        /// <summary>The stable equivalence key of the (only, preferred) action.</summary>
+        /// <summary>The stable equivalence key of the preferred (first) action; the second is <see cref="RuntimeReplacement.EquivalenceKey"/>.</summary>
         public const string EquivalenceKey = "FL0003.PassLogits";
 
         /// <summary>The title of the action.</summary>
         public const string Title = "Pass the logits instead of the probability";
 
         public ProbabilitiesToLogitsLossCodeFixProvider()
-            : base(DiagnosticIds.ProbabilitiesToLogitsLoss, Title, EquivalenceKey, offersRuntimeReplacement: false)
+            : base(DiagnosticIds.ProbabilitiesToLogitsLoss, Title, EquivalenceKey, offersRuntimeReplacement: true)
         {
         }
 

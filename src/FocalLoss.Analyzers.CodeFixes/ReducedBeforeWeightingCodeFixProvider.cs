@@ -25,14 +25,14 @@ namespace FocalLoss.Analyzers.CodeFixes
     [Shared]
     public sealed class ReducedBeforeWeightingCodeFixProvider : FocalCodeFixProvider
     {
-        /// <summary>The stable equivalence key of the (only, preferred) action.</summary>
+        /// <summary>The stable equivalence key of the preferred (first) action; the second is <see cref="RuntimeReplacement.EquivalenceKey"/>.</summary>
         public const string EquivalenceKey = "FL0005.ReduceAfterWeighting";
 
         /// <summary>The title of the action.</summary>
         public const string Title = "Reduce the loss after the focal weighting";
 
         public ReducedBeforeWeightingCodeFixProvider()
-            : base(DiagnosticIds.ReducedBeforeWeighting, Title, EquivalenceKey, offersRuntimeReplacement: false)
+            : base(DiagnosticIds.ReducedBeforeWeighting, Title, EquivalenceKey, offersRuntimeReplacement: true)
         {
         }
 

@@ -20,8 +20,9 @@ namespace FocalLoss.Analyzers.CodeFixes
     /// The second code action of the focal-loss rules: "Use FocalLoss.TorchSharp sigmoid_focal_loss". It replaces
     /// the hand-written loss that a diagnostic points into by one call of the verified runtime, which computes the
     /// correct focal loss of the same inputs (so it also fixes the reported bug). Offered only when
-    /// <see cref="FocalLossRecognizer"/> maps the whole loss; a provider calls <see cref="TryRegister"/> after
-    /// registering its in-place fix, so the in-place fix stays first (the one <c>dotnet format</c> applies).
+    /// <see cref="FocalLossRecognizer"/> maps the whole loss (FL0001, FL0002, FL0003 and FL0005, from where each
+    /// reports: <see cref="FocalLossRecognizer.StartOf"/>); <see cref="FocalCodeFixProvider"/> calls <see cref="TryRegister"/>
+    /// after registering the rule's in-place fix, so the in-place fix stays first (the one <c>dotnet format</c> applies).
     /// </summary>
     internal static class RuntimeReplacement
     {
@@ -89,13 +90,14 @@ namespace FocalLoss.Analyzers.CodeFixes
 
             var node = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true);
             var flagged = model.GetOperation(node, cancellationToken);
-            if (flagged == null)
+            var start = flagged == null ? null : FocalLossRecognizer.StartOf(diagnostic.Id, flagged);
+            if (start == null)
             {
                 return null;
             }
 
             var compilation = model.Compilation;
-            return FocalLossRecognizer.TryRecognize(flagged, KnownSymbols.Create(compilation), method => BodyOf(compilation, method, cancellationToken), cancellationToken);
+            return FocalLossRecognizer.TryRecognize(start, KnownSymbols.Create(compilation), method => BodyOf(compilation, method, cancellationToken), cancellationToken);
         }
 
         private static IOperation? BodyOf(Compilation compilation, IMethodSymbol method, CancellationToken cancellationToken)

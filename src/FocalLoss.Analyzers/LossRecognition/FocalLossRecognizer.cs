@@ -65,6 +65,42 @@ namespace FocalLoss.Analyzers.LossRecognition
             }
         }
 
+        /// <summary>
+        /// Where the walk to the loss starts for a diagnostic <paramref name="diagnosticId"/> reported on
+        /// <paramref name="flagged"/>. FL0001 (the power), FL0002 (the alpha balance) and FL0005 (the reducing call)
+        /// report on a factor of the loss or on the cross entropy itself: the walk starts there. FL0003 reports on the
+        /// probability ARGUMENT of the logits loss, which is no factor of the loss: the walk starts at the call that
+        /// takes it. Null when there is no such call.
+        /// </summary>
+        public static IOperation? StartOf(string diagnosticId, IOperation flagged)
+        {
+            if (diagnosticId != DiagnosticIds.ProbabilitiesToLogitsLoss)
+            {
+                return flagged;
+            }
+
+            for (var current = flagged; current != null; current = current.Parent)
+            {
+                switch (current)
+                {
+                    case IArgumentOperation argument:
+                        return argument.Parent as IInvocationOperation;
+                    case IConversionOperation _:
+                    case IParenthesizedOperation _:
+                        continue;
+                    default:
+                        if (!ReferenceEquals(current, flagged))
+                        {
+                            return null;
+                        }
+
+                        continue;
+                }
+            }
+
+            return null;
+        }
+
         /// <summary>The binary cross entropy with logits, stable form.</summary>
         internal static double CrossEntropy(double x, double t) => Math.Max(x, 0) - (x * t) + NumericEvaluator.Log1p(Math.Exp(-Math.Abs(x)));
 

@@ -30,35 +30,7 @@ namespace FocalLoss.Analyzers.Tests.FL0005
         /// <summary>The TorchSharp float overload of torchvision.ops.sigmoid_focal_loss, in its shape (without the dispose scope, which the facade lacks).</summary>
         [Fact]
         public Task TorchSharpFloatOverload_ReportsReductionParameterPassedToCrossEntropy() => VerifyFixAsync(
-            @"using TorchSharp;
-using static TorchSharp.torch;
-
-public static class FocalOps
-{
-    public static Tensor sigmoid_focal_loss(Tensor inputs, Tensor targets, float alpha = 0.25f, float gamma = 2.0f, nn.Reduction reduction = nn.Reduction.None)
-    {
-        var p = torch.sigmoid(inputs);
-        var ce_loss = {|#0:nn.functional.binary_cross_entropy_with_logits(inputs, targets, reduction: reduction)|};
-        var p_t = p * targets + (1 - p) * (1 - targets);
-
-        using var gamma_scalar = gamma.ToScalar();
-        var loss = ce_loss * (1 - p_t).pow(gamma_scalar);
-
-        if (alpha >= 0) {
-            var alpha_t = alpha * targets + (1 - alpha) * (1 - targets);
-            loss = alpha_t * loss;
-        }
-
-        if (reduction == nn.Reduction.Mean) {
-            loss = loss.mean();
-        } else if (reduction == nn.Reduction.Sum) {
-            loss = loss.sum();
-        }
-
-        return loss.MoveToOuterDisposeScope();
-    }
-}
-",
+            Runtime.SeedLosses.TorchSharpFloatOverload,
             @"using TorchSharp;
 using static TorchSharp.torch;
 

@@ -58,6 +58,9 @@ namespace FocalLoss.Analyzers.Tests.Runtime
         [InlineData("mmdet")]
         [InlineData("yolov5")]
         [InlineData("torchvision")]
+        [InlineData("mmdet FL0002")]
+        [InlineData("torchvision FL0003")]
+        [InlineData("float overload FL0005")]
         public void RewrittenCall_EvaluatesToTheCorrectFocalLoss_AndTheBuggyOriginalDoesNot(string seed)
         {
             var (buggy, correct, runtime, method) = seed switch
@@ -65,6 +68,9 @@ namespace FocalLoss.Analyzers.Tests.Runtime
                 "pcdet" => (SeedLosses.PcdetSeed000, SeedLosses.PcdetCorrect, SeedLosses.PcdetRuntime, "forward"),
                 "mmdet" => (SeedLosses.MmdetInvertedPow, SeedLosses.MmdetCorrect, SeedLosses.MmdetRuntime, "py_sigmoid_focal_loss"),
                 "yolov5" => (SeedLosses.YoloPtPow, SeedLosses.YoloCorrect, SeedLosses.YoloRuntime, "forward"),
+                "mmdet FL0002" => (SeedLosses.MmdetInvertedAlpha, SeedLosses.MmdetCorrect, SeedLosses.MmdetRuntime, "py_sigmoid_focal_loss"),
+                "torchvision FL0003" => (SeedLosses.VisionDoubleSigmoid, SeedLosses.VisionCorrect, SeedLosses.VisionRuntime, "sigmoid_focal_loss"),
+                "float overload FL0005" => (SeedLosses.FloatOverloadMeanFirst, SeedLosses.FloatOverloadCorrect, SeedLosses.FloatOverloadRuntime, "sigmoid_focal_loss"),
                 _ => (SeedLosses.VisionInverted, SeedLosses.VisionCorrect, SeedLosses.VisionRuntime, "sigmoid_focal_loss"),
             };
 

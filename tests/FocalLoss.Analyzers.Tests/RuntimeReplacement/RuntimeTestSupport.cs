@@ -14,6 +14,7 @@ using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 using Microsoft.CodeAnalysis.Text;
 using Xunit;
@@ -122,7 +123,11 @@ namespace FocalLoss.Analyzers.Tests.Runtime
         }
 
         /// <summary>The code actions the FL0001 provider offers for each FL0001 diagnostic of <paramref name="source"/>, in order.</summary>
-        public static async Task<List<List<CodeAction>>> ActionsAsync(string source, bool withRuntime = true)
+        public static Task<List<List<CodeAction>>> ActionsAsync(string source, bool withRuntime = true) =>
+            ActionsAsync(source, new InvertedModulatingFactorAnalyzer(), new InvertedModulatingFactorCodeFixProvider(), withRuntime);
+
+        /// <summary>The code actions <paramref name="provider"/> offers for each diagnostic it fixes in <paramref name="source"/>, in order.</summary>
+        public static async Task<List<List<CodeAction>>> ActionsAsync(string source, DiagnosticAnalyzer analyzer, CodeFixProvider provider, bool withRuntime = true)
         {
             using var workspace = new AdhocWorkspace();
             var references = new List<MetadataReference>(Basic.Reference.Assemblies.Net80.References.All) { TorchSharpFacade.Reference };
@@ -143,10 +148,9 @@ namespace FocalLoss.Analyzers.Tests.Runtime
             var document = workspace.AddDocument(project.Id, "Snippet.cs", SourceText.From(StripMarkup(source)));
             var compilation = (await document.Project.GetCompilationAsync().ConfigureAwait(false))!;
             Assert.Empty(compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
-            var diagnostics = await Compiler.AnalyzeAsync(compilation, new InvertedModulatingFactorAnalyzer()).ConfigureAwait(false);
-            var provider = new InvertedModulatingFactorCodeFixProvider();
+            var diagnostics = await Compiler.AnalyzeAsync(compilation, analyzer).ConfigureAwait(false);
             var result = new List<List<CodeAction>>();
-            foreach (var diagnostic in diagnostics.Where(d => d.Id == DiagnosticIds.InvertedModulatingFactor).OrderBy(d => d.Location.SourceSpan.Start))
+            foreach (var diagnostic in diagnostics.Where(d => provider.FixableDiagnosticIds.Contains(d.Id)).OrderBy(d => d.Location.SourceSpan.Start))
             {
                 var actions = new List<CodeAction>();
                 var context = new CodeFixContext(document, diagnostic, (action, _) => actions.Add(action), CancellationToken.None);

@@ -1,9 +1,10 @@
 namespace FocalLoss.Analyzers.Tests.Runtime
 {
     /// <summary>
-    /// C# ports of the seed losses, each in three versions: the buggy variant FL0001 reports (markup on the
-    /// flagged power), the correct original (the reference the rewritten call must equal), and the
-    /// expected result of "Use FocalLoss.TorchSharp sigmoid_focal_loss".
+    /// C# ports of the seed losses, each in three versions: a buggy variant one rule reports (markup on the
+    /// flagged expression: the FL0001 power, the FL0002 alpha balance, the FL0003 probability argument, the FL0005
+    /// reducing call), the correct original (the reference the rewritten call must equal), and the expected result
+    /// of "Use FocalLoss.TorchSharp sigmoid_focal_loss".
     /// </summary>
     internal static class SeedLosses
     {
@@ -128,6 +129,16 @@ public static class MMDetLosses
 
         public const string MmdetCorrect = MmdetInPlace;
 
+        /// <summary>FL0002: the alpha balance inverted (positives get 1 - alpha), the power correct.</summary>
+        public const string MmdetInvertedAlpha = MmdetHead + @"        var pt = (1 - pred_sigmoid) * target + pred_sigmoid * (1 - target);
+        var focal_weight = ({|#0:alpha * (1 - target) + (1 - alpha) * target|}) * pt.pow(gamma);
+" + MmdetTail;
+
+        /// <summary>The FL0002 in-place fix of <see cref="MmdetInvertedAlpha"/>: the alpha operands exchanged.</summary>
+        public const string MmdetAlphaInPlace = MmdetHead + @"        var pt = (1 - pred_sigmoid) * target + pred_sigmoid * (1 - target);
+        var focal_weight = ((1 - alpha) * (1 - target) + alpha * target) * pt.pow(gamma);
+" + MmdetTail;
+
         public const string MmdetRuntime = @"using System;
 using FocalLoss.TorchSharp;
 using TorchSharp;
@@ -222,7 +233,7 @@ public sealed class FocalLoss : nn.Module<Tensor, Tensor, Tensor>
         // ---------------------------------------------------------------------------------------------
         // torchvision-style sigmoid_focal_loss with sum reduction and an inverted factor.
 
-        private const string VisionHead = @"using System;
+        private const string VisionSignature = @"using System;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -231,13 +242,19 @@ public static class Ops
     public static Tensor sigmoid_focal_loss(Tensor inputs, Tensor targets, float alpha = 0.25f, float gamma = 2)
     {
         var p = torch.sigmoid(inputs);
-        var ce_loss = nn.functional.binary_cross_entropy_with_logits(inputs, targets, reduction: nn.Reduction.None);
-        var p_t = p * targets + (1 - p) * (1 - targets);
 ";
 
-        private const string VisionTail = @"        var alpha_t = alpha * targets + (1 - alpha) * (1 - targets);
+        private const string VisionPt = @"        var p_t = p * targets + (1 - p) * (1 - targets);
+";
+
+        private const string VisionHead = VisionSignature + @"        var ce_loss = nn.functional.binary_cross_entropy_with_logits(inputs, targets, reduction: nn.Reduction.None);
+" + VisionPt;
+
+        private const string VisionAlpha = @"        var alpha_t = alpha * targets + (1 - alpha) * (1 - targets);
         loss = alpha_t * loss;
-        return loss.sum();
+";
+
+        private const string VisionTail = VisionAlpha + @"        return loss.sum();
     }
 }
 ";
@@ -250,6 +267,11 @@ public static class Ops
 
         public const string VisionCorrect = VisionInPlace;
 
+        /// <summary>FL0003: the probability passed to binary_cross_entropy_with_logits (its in-place fix gives <see cref="VisionInPlace"/>).</summary>
+        public const string VisionDoubleSigmoid = VisionSignature + @"        var ce_loss = nn.functional.binary_cross_entropy_with_logits({|#0:torch.sigmoid(inputs)|}, targets, reduction: nn.Reduction.None);
+" + VisionPt + @"        var loss = ce_loss * (1 - p_t).pow(gamma);
+" + VisionTail;
+
         public const string VisionRuntime = @"using System;
 using FocalLoss.TorchSharp;
 using TorchSharp;
@@ -260,6 +282,72 @@ public static class Ops
     public static Tensor sigmoid_focal_loss(Tensor inputs, Tensor targets, float alpha = 0.25f, float gamma = 2)
     {
         return focal.sigmoid_focal_loss(inputs, targets, alpha: alpha, gamma: gamma, reduction: nn.Reduction.Sum);
+    }
+}
+";
+
+        // ---------------------------------------------------------------------------------------------
+        // TorchSharp's float overload of torchvision.ops.sigmoid_focal_loss (src/TorchVision/Ops.cs), in its shape
+        // (without the dispose scope, which the facade lacks): the reduction goes into the cross entropy.
+
+        /// <summary>As published: the reduction parameter passed to the cross entropy, alpha applied under <c>if (alpha &gt;= 0)</c>.</summary>
+        public const string TorchSharpFloatOverload = @"using TorchSharp;
+using static TorchSharp.torch;
+
+public static class FocalOps
+{
+    public static Tensor sigmoid_focal_loss(Tensor inputs, Tensor targets, float alpha = 0.25f, float gamma = 2.0f, nn.Reduction reduction = nn.Reduction.None)
+    {
+        var p = torch.sigmoid(inputs);
+        var ce_loss = {|#0:nn.functional.binary_cross_entropy_with_logits(inputs, targets, reduction: reduction)|};
+        var p_t = p * targets + (1 - p) * (1 - targets);
+
+        using var gamma_scalar = gamma.ToScalar();
+        var loss = ce_loss * (1 - p_t).pow(gamma_scalar);
+
+        if (alpha >= 0) {
+            var alpha_t = alpha * targets + (1 - alpha) * (1 - targets);
+            loss = alpha_t * loss;
+        }
+
+        if (reduction == nn.Reduction.Mean) {
+            loss = loss.mean();
+        } else if (reduction == nn.Reduction.Sum) {
+            loss = loss.sum();
+        }
+
+        return loss.MoveToOuterDisposeScope();
+    }
+}
+";
+
+        /// <summary>FL0005: the same computation straight-line, called with a constant Reduction.Mean for the cross entropy.</summary>
+        public const string FloatOverloadMeanFirst = VisionSignature + @"        var ce_loss = {|#0:nn.functional.binary_cross_entropy_with_logits(inputs, targets, reduction: nn.Reduction.Mean)|};
+" + VisionPt + @"        var loss = ce_loss * (1 - p_t).pow(gamma);
+" + VisionAlpha + @"        return loss;
+    }
+}
+";
+
+        /// <summary>The FL0005 in-place fix of <see cref="FloatOverloadMeanFirst"/>: element-wise cross entropy, the weighted loss averaged.</summary>
+        public const string FloatOverloadInPlace = VisionHead + @"        var loss = ce_loss * (1 - p_t).pow(gamma);
+" + VisionAlpha + @"        return loss.mean();
+    }
+}
+";
+
+        public const string FloatOverloadCorrect = FloatOverloadInPlace;
+
+        public const string FloatOverloadRuntime = @"using System;
+using FocalLoss.TorchSharp;
+using TorchSharp;
+using static TorchSharp.torch;
+
+public static class Ops
+{
+    public static Tensor sigmoid_focal_loss(Tensor inputs, Tensor targets, float alpha = 0.25f, float gamma = 2)
+    {
+        return focal.sigmoid_focal_loss(inputs, targets, alpha: alpha, gamma: gamma, reduction: nn.Reduction.Mean);
     }
 }
 ";
