@@ -1,24 +1,20 @@
 using System;
 using System.Collections.Generic;
+using System.IO;
 using System.Linq;
-using System.Threading;
-using System.Threading.Tasks;
+using System.Reflection;
 using FocalLoss.Analyzers.Evaluation;
-using FocalLoss.Analyzers.Testing;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
-using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
-using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
-using Microsoft.CodeAnalysis.Text;
 using Xunit;
 
 namespace FocalLoss.Analyzers.Tests
 {
     /// <summary>
     /// The value of the loss a <see cref="Sources"/> method returns, by the evaluator, compared with the focal loss of the
-    /// paper at sample points; and a helper that applies a code fix to every diagnostic of one id.
+    /// paper at sample points; the returned expression by name-keyed values; a compiled scalar loss to run.
     /// </summary>
     internal static class LossValues
     {
@@ -93,45 +89,40 @@ namespace FocalLoss.Analyzers.Tests
         public static bool Matches(Compilation compilation, Func<double, double, double, double, double> expected) =>
             Compare(compilation, expected).All(p => !double.IsNaN(p.Actual) && Math.Abs(p.Expected - p.Actual) <= 1e-9 * Math.Max(1, Math.Abs(p.Expected)));
 
-        /// <summary>
-        /// Applies the first action <paramref name="provider"/> offers to each diagnostic <paramref name="id"/>, one at a
-        /// time, until none is left; asserts the action's key, that the result compiles, and returns it.
-        /// </summary>
-        public static async Task<Compilation> ApplyFixesAsync(string source, DiagnosticAnalyzer analyzer, CodeFixProvider provider, string id, string equivalenceKey)
+        /// <summary>The expression of the last return statement of <c>Loss</c>, built by the evaluator.</summary>
+        public static Expr ReturnValue(string source)
         {
-            using var workspace = new AdhocWorkspace();
-            var references = new List<MetadataReference>(Basic.Reference.Assemblies.Net80.References.All) { TorchSharpFacade.Reference };
-            var project = workspace.AddProject(ProjectInfo.Create(
-                ProjectId.CreateNewId(), VersionStamp.Default, "P", "P", LanguageNames.CSharp,
-                compilationOptions: new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary),
-                parseOptions: new CSharpParseOptions(LanguageVersion.CSharp12),
-                metadataReferences: references));
-            var document = workspace.AddDocument(project.Id, "Test.cs", SourceText.From(source));
-            var applied = 0;
-            for (var iteration = 0; iteration < 10; iteration++)
-            {
-                var compilation = (await document.Project.GetCompilationAsync())!;
-                var diagnostics = (await Compiler.AnalyzeAsync(compilation, analyzer)).Where(d => d.Id == id).OrderBy(d => d.Location.SourceSpan.Start).ToList();
-                if (diagnostics.Count == 0)
-                {
-                    break;
-                }
+            var compilation = Compiler.CompileClean(source);
+            var tree = compilation.SyntaxTrees.Single();
+            var model = compilation.GetSemanticModel(tree);
+            var statement = tree.GetRoot().DescendantNodes().OfType<ReturnStatementSyntax>().Last();
+            var operation = model.GetOperation(statement.Expression!)!;
+            return new ExpressionBuilder(KnownSymbols.Create(compilation)).Build(operation);
+        }
 
-                var actions = new List<CodeAction>();
-                var context = new CodeFixContext(document, diagnostics[0], (a, _) => actions.Add(a), CancellationToken.None);
-                await provider.RegisterCodeFixesAsync(context);
-                Assert.NotEmpty(actions);
-                Assert.Equal(equivalenceKey, actions[0].EquivalenceKey);
-                var operations = await actions[0].GetOperationsAsync(CancellationToken.None);
-                document = operations.OfType<ApplyChangesOperation>().Single().ChangedSolution.GetDocument(document.Id)!;
-                applied++;
+        /// <summary>Evaluates <paramref name="expr"/> with values for its free symbols, by name.</summary>
+        public static double Evaluate(Expr expr, IReadOnlyDictionary<string, double> values)
+        {
+            var variables = new Dictionary<Expr, double>();
+            foreach (var variable in expr.FreeVariables())
+            {
+                Assert.True(variable.Kind == ExprKind.Symbol, "Unexpected opaque value " + variable);
+                variables[variable] = values[variable.Symbol!.Name];
             }
 
-            Assert.True(applied > 0, "No diagnostic " + id + " to fix.");
-            var fixedCompilation = (await document.Project.GetCompilationAsync())!;
-            Assert.DoesNotContain(fixedCompilation.GetDiagnostics(), d => d.Severity == DiagnosticSeverity.Error);
-            Assert.Empty((await Compiler.AnalyzeAsync(fixedCompilation, analyzer)).Where(d => d.Id == id));
-            return fixedCompilation;
+            return NumericEvaluator.Evaluate(expr, variables);
+        }
+
+        /// <summary>Compiles a scalar <c>Losses.Loss(double x, double t, double gamma, double alpha)</c> and returns it as a delegate.</summary>
+        public static System.Func<double, double, double, double, double> CompileScalarLoss(string source)
+        {
+            var compilation = Compiler.CompileClean(source, withTorchSharp: false);
+            using var stream = new MemoryStream();
+            var result = compilation.Emit(stream);
+            Assert.True(result.Success, string.Join("\n", result.Diagnostics));
+            var assembly = Assembly.Load(stream.ToArray());
+            var method = assembly.GetType("Losses")!.GetMethod("Loss")!;
+            return (x, t, gamma, alpha) => (double)method.Invoke(null, new object[] { x, t, gamma, alpha })!;
         }
     }
 }

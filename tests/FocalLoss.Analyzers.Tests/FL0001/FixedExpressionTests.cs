@@ -1,17 +1,11 @@
 using System.Collections.Generic;
-using System.Collections.Immutable;
 using System.Linq;
-using System.Threading;
 using System.Threading.Tasks;
 using FocalLoss.Analyzers.Analyzers;
 using FocalLoss.Analyzers.CodeFixes;
 using FocalLoss.Analyzers.Evaluation;
-using FocalLoss.Analyzers.Testing;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
-using Microsoft.CodeAnalysis.CSharp;
-using Microsoft.CodeAnalysis.Operations;
 using Microsoft.CodeAnalysis.Text;
 using Xunit;
 
@@ -92,37 +86,9 @@ return -alpha * t * p.pow(gamma) * torch.log(p) - (1 - alpha) * (1 - t) * (1 - p
         /// <summary>Applies the first fix to every diagnostic, one by one; returns the fixed compilation and the spans of the fixed powers.</summary>
         private static async Task<(Compilation Compilation, IReadOnlyList<TextSpan> Spans)> ApplyFixAsync(string source)
         {
-            using var workspace = new AdhocWorkspace();
-            var references = new List<MetadataReference>(Basic.Reference.Assemblies.Net80.References.All) { TorchSharpFacade.Reference };
-            var project = workspace.AddProject(ProjectInfo.Create(
-                ProjectId.CreateNewId(), VersionStamp.Default, "P", "P", LanguageNames.CSharp,
-                compilationOptions: new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary),
-                parseOptions: new CSharpParseOptions(LanguageVersion.CSharp12),
-                metadataReferences: references));
-            var document = workspace.AddDocument(project.Id, "Test.cs", SourceText.From(source));
-            var analyzer = new InvertedModulatingFactorAnalyzer();
-            var provider = new InvertedModulatingFactorCodeFixProvider();
             var fixedSpans = new List<TextSpan>();
-            for (var iteration = 0; iteration < 10; iteration++)
+            void Track(Diagnostic diagnostic, int delta)
             {
-                var compilation = (await document.Project.GetCompilationAsync())!;
-                var diagnostics = (await Compiler.AnalyzeAsync(compilation, analyzer)).Where(d => d.Id == DiagnosticIds.InvertedModulatingFactor).OrderBy(d => d.Location.SourceSpan.Start).ToList();
-                if (diagnostics.Count == 0)
-                {
-                    break;
-                }
-
-                var diagnostic = diagnostics[0];
-                var actions = new List<CodeAction>();
-                var context = new CodeFixContext(document, diagnostic, (a, _) => actions.Add(a), CancellationToken.None);
-                await provider.RegisterCodeFixesAsync(context);
-                Assert.NotEmpty(actions);
-                Assert.Equal(InvertedModulatingFactorCodeFixProvider.EquivalenceKey, actions[0].EquivalenceKey);
-                var operations = await actions[0].GetOperationsAsync(CancellationToken.None);
-                var applied = operations.OfType<ApplyChangesOperation>().Single().ChangedSolution;
-                var before = (await document.GetTextAsync()).Length;
-                document = applied.GetDocument(document.Id)!;
-                var delta = (await document.GetTextAsync()).Length - before;
                 for (var i = 0; i < fixedSpans.Count; i++)
                 {
                     if (fixedSpans[i].Start > diagnostic.Location.SourceSpan.Start)
@@ -134,9 +100,8 @@ return -alpha * t * p.pow(gamma) * torch.log(p) - (1 - alpha) * (1 - t) * (1 - p
                 fixedSpans.Add(new TextSpan(diagnostic.Location.SourceSpan.Start, diagnostic.Location.SourceSpan.Length + delta));
             }
 
-            var fixedCompilation = (await document.Project.GetCompilationAsync())!;
-            Assert.DoesNotContain(fixedCompilation.GetDiagnostics(), d => d.Severity == DiagnosticSeverity.Error);
-            Assert.Empty((await Compiler.AnalyzeAsync(fixedCompilation, analyzer)).Where(d => d.Id == DiagnosticIds.InvertedModulatingFactor));
+            var (fixedCompilation, _) = await Compiler.ApplyFirstActionsAsync(
+                source, new InvertedModulatingFactorAnalyzer(), new InvertedModulatingFactorCodeFixProvider(), DiagnosticIds.InvertedModulatingFactor, InvertedModulatingFactorCodeFixProvider.EquivalenceKey, Track);
             fixedSpans.Sort((a, b) => a.Start.CompareTo(b.Start));
             return (fixedCompilation, fixedSpans);
         }

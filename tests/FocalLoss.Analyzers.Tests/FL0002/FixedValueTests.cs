@@ -20,7 +20,7 @@ namespace FocalLoss.Analyzers.Tests.FL0002
         {
             var source = Sources.Torch(body);
             LossValues.AssertLoss(Compiler.CompileClean(source), LossValues.InvertedAlpha);
-            var fixedCompilation = await LossValues.ApplyFixesAsync(source, new InvertedAlphaBalanceAnalyzer(), new InvertedAlphaBalanceCodeFixProvider(), DiagnosticIds.InvertedAlphaBalance, InvertedAlphaBalanceCodeFixProvider.EquivalenceKey);
+            var fixedCompilation = (await Compiler.ApplyFirstActionsAsync(source, new InvertedAlphaBalanceAnalyzer(), new InvertedAlphaBalanceCodeFixProvider(), DiagnosticIds.InvertedAlphaBalance, InvertedAlphaBalanceCodeFixProvider.EquivalenceKey)).Compilation;
             LossValues.AssertLoss(fixedCompilation, LossValues.Focal);
         }
 
@@ -31,7 +31,7 @@ namespace FocalLoss.Analyzers.Tests.FL0002
         {
             var source = Sources.Scalar(body);
             LossValues.AssertLoss(Compiler.CompileClean(source), LossValues.InvertedAlpha);
-            var fixedCompilation = await LossValues.ApplyFixesAsync(source, new InvertedAlphaBalanceAnalyzer(), new InvertedAlphaBalanceCodeFixProvider(), DiagnosticIds.InvertedAlphaBalance, InvertedAlphaBalanceCodeFixProvider.EquivalenceKey);
+            var fixedCompilation = (await Compiler.ApplyFirstActionsAsync(source, new InvertedAlphaBalanceAnalyzer(), new InvertedAlphaBalanceCodeFixProvider(), DiagnosticIds.InvertedAlphaBalance, InvertedAlphaBalanceCodeFixProvider.EquivalenceKey)).Compilation;
             LossValues.AssertLoss(fixedCompilation, LossValues.Focal);
         }
     }

@@ -23,10 +23,10 @@ namespace FocalLoss.Analyzers.Tests.FL0003
         public async Task FixedCall_IsTheCrossEntropyOfTheIntendedProbability(string body)
         {
             var source = Sources.Torch(body);
-            var fixedSource = await FixRunner.ApplyAllAsync(
-                source, new ProbabilitiesToLogitsLossAnalyzer(), new ProbabilitiesToLogitsLossCodeFixProvider(), DiagnosticIds.ProbabilitiesToLogitsLoss, ProbabilitiesToLogitsLossCodeFixProvider.EquivalenceKey);
-            var before = FixRunner.ReturnValue(source);
-            var after = FixRunner.ReturnValue(fixedSource);
+            var fixedSource = (await Compiler.ApplyFirstActionsAsync(
+                source, new ProbabilitiesToLogitsLossAnalyzer(), new ProbabilitiesToLogitsLossCodeFixProvider(), DiagnosticIds.ProbabilitiesToLogitsLoss, ProbabilitiesToLogitsLossCodeFixProvider.EquivalenceKey)).Text;
+            var before = LossValues.ReturnValue(source);
+            var after = LossValues.ReturnValue(fixedSource);
             Assert.Equal(ExprKind.CrossEntropyWithLogits, before.Kind);
             Assert.Equal(ExprKind.CrossEntropyWithLogits, after.Kind);
             Assert.False(ProbabilitiesToLogitsLossAnalyzer.IsProbability(after.Operands[0]));
@@ -39,9 +39,9 @@ namespace FocalLoss.Analyzers.Tests.FL0003
                 foreach (var t in new[] { 0.0, 1.0, 0.7 })
                 {
                     var values = new Dictionary<string, double> { ["x"] = x, ["t"] = t, ["gamma"] = 1.3, ["alpha"] = 0.25 };
-                    var expected = FixRunner.Evaluate(intended, values);
-                    var actual = FixRunner.Evaluate(after, values);
-                    var buggy = FixRunner.Evaluate(before, values);
+                    var expected = LossValues.Evaluate(intended, values);
+                    var actual = LossValues.Evaluate(after, values);
+                    var buggy = LossValues.Evaluate(before, values);
                     Assert.True(Math.Abs(expected - actual) <= 1e-9 * Math.Max(1, Math.Abs(expected)), $"x={x}, t={t}: intended {expected}, fixed {actual}");
                     sawDifference |= Math.Abs(buggy - expected) > 1e-3;
                 }

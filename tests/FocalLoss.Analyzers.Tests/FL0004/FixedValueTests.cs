@@ -13,8 +13,8 @@ namespace FocalLoss.Analyzers.Tests.FL0004
     /// </summary>
     public sealed class FixedValueTests
     {
-        private static Task<string> FixAsync(string source) => FixRunner.ApplyAllAsync(
-            source, new UnstableLogSigmoidAnalyzer(), new UnstableLogSigmoidCodeFixProvider(), DiagnosticIds.UnstableLogSigmoid, UnstableLogSigmoidCodeFixProvider.EquivalenceKey);
+        private static async Task<string> FixAsync(string source) => (await Compiler.ApplyFirstActionsAsync(
+            source, new UnstableLogSigmoidAnalyzer(), new UnstableLogSigmoidCodeFixProvider(), DiagnosticIds.UnstableLogSigmoid, UnstableLogSigmoidCodeFixProvider.EquivalenceKey)).Text;
 
         /// <summary>
         /// Reference log(sigmoid(x)) in double, independent of the fix's formula: the series x - e^x and -e^-x in the
@@ -31,16 +31,16 @@ namespace FocalLoss.Analyzers.Tests.FL0004
             var source = Sources.Torch(body);
             var fixedSource = await FixAsync(source);
             Assert.Contains("logsigmoid", fixedSource, StringComparison.Ordinal);
-            var before = FixRunner.ReturnValue(source);
-            var after = FixRunner.ReturnValue(fixedSource);
+            var before = LossValues.ReturnValue(source);
+            var after = LossValues.ReturnValue(fixedSource);
             Assert.False(before.Equals(after));
             foreach (var x in new[] { -4.5, -2.0, -0.3, 0.0, 0.8, 2.1, 3.1 })
             {
                 foreach (var t in new[] { 0.0, 1.0, 0.3 })
                 {
                     var values = new Dictionary<string, double> { ["x"] = x, ["t"] = t, ["gamma"] = 1.7, ["alpha"] = 0.25 };
-                    var expected = FixRunner.Evaluate(before, values);
-                    var actual = FixRunner.Evaluate(after, values);
+                    var expected = LossValues.Evaluate(before, values);
+                    var actual = LossValues.Evaluate(after, values);
                     Assert.True(Math.Abs(expected - actual) <= 1e-12 * Math.Max(1, Math.Abs(expected)), $"x={x}, t={t}: before {expected}, after {actual}");
                 }
             }
@@ -54,8 +54,8 @@ namespace FocalLoss.Analyzers.Tests.FL0004
         {
             var source = Sources.Scalar(body);
             var fixedSource = await FixAsync(source);
-            var original = FixRunner.CompileScalarLoss(source);
-            var repaired = FixRunner.CompileScalarLoss(fixedSource);
+            var original = LossValues.CompileScalarLoss(source);
+            var repaired = LossValues.CompileScalarLoss(fixedSource);
             foreach (var x in new[] { -5000.0, -1000.0, -745.0, -709.0, -100.0, -30.0, -1.0, 0.0, 0.5, 20.0, 36.0, 40.0, 100.0, 800.0, 5000.0 })
             {
                 var expected = LogSigmoid(oneMinus ? -x : x);
@@ -82,8 +82,8 @@ float p = 1f / (1f + MathF.Exp(-z));
 return MathF.Log(p);");
             var fixedSource = await FixAsync(source);
             Assert.Contains("MathF.Max(-z, 0)", fixedSource, StringComparison.Ordinal);
-            var original = FixRunner.CompileScalarLoss(source);
-            var repaired = FixRunner.CompileScalarLoss(fixedSource);
+            var original = LossValues.CompileScalarLoss(source);
+            var repaired = LossValues.CompileScalarLoss(fixedSource);
             foreach (var x in new[] { -200.0, -104.0, -89.0, -88.0, -20.0, -1.0, 0.0, 2.0, 17.0, 90.0 })
             {
                 var actual = repaired(x, 1, 2, 0.25);

@@ -1,18 +1,13 @@
 using System.Collections.Generic;
 using System.Linq;
-using System.Threading;
 using System.Threading.Tasks;
 using FocalLoss.Analyzers.Analyzers;
 using FocalLoss.Analyzers.CodeFixes;
 using FocalLoss.Analyzers.Evaluation;
-using FocalLoss.Analyzers.Testing;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
-using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
-using Microsoft.CodeAnalysis.Text;
 using Xunit;
 
 namespace FocalLoss.Analyzers.Tests.FL0005
@@ -128,42 +123,7 @@ public static class FocalOps
         }
 
         /// <summary>Applies the first registered fix until FL0005 is gone; the result compiles and FL0005 no longer reports.</summary>
-        private static async Task<Compilation> ApplyFixAsync(string source)
-        {
-            using var workspace = new AdhocWorkspace();
-            var references = new List<MetadataReference>(Basic.Reference.Assemblies.Net80.References.All) { TorchSharpFacade.Reference };
-            var project = workspace.AddProject(ProjectInfo.Create(
-                ProjectId.CreateNewId(), VersionStamp.Default, "P", "P", LanguageNames.CSharp,
-                compilationOptions: new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary),
-                parseOptions: new CSharpParseOptions(LanguageVersion.CSharp12),
-                metadataReferences: references));
-            var document = workspace.AddDocument(project.Id, "Test.cs", SourceText.From(source));
-            var analyzer = new ReducedBeforeWeightingAnalyzer();
-            var provider = new ReducedBeforeWeightingCodeFixProvider();
-            var applied = 0;
-            for (var iteration = 0; iteration < 10; iteration++)
-            {
-                var compilation = (await document.Project.GetCompilationAsync())!;
-                var diagnostics = (await Compiler.AnalyzeAsync(compilation, analyzer)).Where(d => d.Id == DiagnosticIds.ReducedBeforeWeighting).ToList();
-                if (diagnostics.Count == 0)
-                {
-                    break;
-                }
-
-                var actions = new List<CodeAction>();
-                await provider.RegisterCodeFixesAsync(new CodeFixContext(document, diagnostics[0], (a, _) => actions.Add(a), CancellationToken.None));
-                Assert.NotEmpty(actions);
-                Assert.Equal(ReducedBeforeWeightingCodeFixProvider.EquivalenceKey, actions[0].EquivalenceKey);
-                var operations = await actions[0].GetOperationsAsync(CancellationToken.None);
-                document = operations.OfType<ApplyChangesOperation>().Single().ChangedSolution.GetDocument(document.Id)!;
-                applied++;
-            }
-
-            Assert.True(applied > 0, "FL0005 did not report the source.");
-            var fixedCompilation = (await document.Project.GetCompilationAsync())!;
-            Assert.DoesNotContain(fixedCompilation.GetDiagnostics(), d => d.Severity == DiagnosticSeverity.Error);
-            Assert.Empty((await Compiler.AnalyzeAsync(fixedCompilation, analyzer)).Where(d => d.Id == DiagnosticIds.ReducedBeforeWeighting));
-            return fixedCompilation;
-        }
+        private static async Task<Compilation> ApplyFixAsync(string source) =>
+            (await Compiler.ApplyFirstActionsAsync(source, new ReducedBeforeWeightingAnalyzer(), new ReducedBeforeWeightingCodeFixProvider(), DiagnosticIds.ReducedBeforeWeighting, ReducedBeforeWeightingCodeFixProvider.EquivalenceKey)).Compilation;
     }
 }

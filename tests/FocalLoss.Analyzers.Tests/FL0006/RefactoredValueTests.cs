@@ -21,7 +21,7 @@ namespace FocalLoss.Analyzers.Tests.FL0006
         {
             var source = Sources.Torch(body);
             LossValues.AssertLoss(Compiler.CompileClean(source), LossValues.Focal);
-            var refactored = await LossValues.ApplyFixesAsync(source, new PtNotationAnalyzer(), new PaperNotationCodeFixProvider(), DiagnosticIds.PtHoldsOneMinusPt, PaperNotationCodeFixProvider.EquivalenceKey);
+            var refactored = (await Compiler.ApplyFirstActionsAsync(source, new PtNotationAnalyzer(), new PaperNotationCodeFixProvider(), DiagnosticIds.PtHoldsOneMinusPt, PaperNotationCodeFixProvider.EquivalenceKey)).Compilation;
             LossValues.AssertLoss(refactored, LossValues.Focal);
         }
 
@@ -34,7 +34,7 @@ double prob_true = t == 1 ? 1 - p : p;
 double alpha_t = t * alpha + (1 - t) * (1 - alpha);
 return -alpha_t * Math.Pow(prob_true, gamma) * Math.Log(1 - prob_true);");
             LossValues.AssertLoss(Compiler.CompileClean(source), LossValues.Focal);
-            var refactored = await LossValues.ApplyFixesAsync(source, new PtNotationAnalyzer(), new PaperNotationCodeFixProvider(), DiagnosticIds.PtHoldsOneMinusPt, PaperNotationCodeFixProvider.EquivalenceKey);
+            var refactored = (await Compiler.ApplyFirstActionsAsync(source, new PtNotationAnalyzer(), new PaperNotationCodeFixProvider(), DiagnosticIds.PtHoldsOneMinusPt, PaperNotationCodeFixProvider.EquivalenceKey)).Compilation;
             LossValues.AssertLoss(refactored, LossValues.Focal);
         }
     }

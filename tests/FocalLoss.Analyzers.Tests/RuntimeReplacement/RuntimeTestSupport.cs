@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Collections.Immutable;
 using System.Linq;
 using System.Text.RegularExpressions;
 using System.Threading;
@@ -8,7 +7,6 @@ using System.Threading.Tasks;
 using FocalLoss.Analyzers.Analyzers;
 using FocalLoss.Analyzers.CodeFixes;
 using FocalLoss.Analyzers.Evaluation;
-using FocalLoss.Analyzers.Testing;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
@@ -25,32 +23,15 @@ namespace FocalLoss.Analyzers.Tests.Runtime
     internal static class RuntimeTestSupport
     {
         /// <summary>The FocalLoss.TorchSharp assembly (compiled against the facade).</summary>
-        public static MetadataReference RuntimeReference { get; } = MetadataReference.CreateFromFile(typeof(global::FocalLoss.TorchSharp.focal).Assembly.Location);
+        public static MetadataReference RuntimeReference => Compiler.RuntimeReference;
 
         /// <summary>Removes the <c>{|#n:</c> ... <c>|}</c> markup.</summary>
         public static string StripMarkup(string source) => Regex.Replace(source, @"\{\|#\d+:|\|\}", string.Empty);
 
-        public static CSharpCompilation Compile(string source, bool withRuntime)
-        {
-            var references = new List<MetadataReference>(Basic.Reference.Assemblies.Net80.References.All) { TorchSharpFacade.Reference };
-            if (withRuntime)
-            {
-                references.Add(RuntimeReference);
-            }
-
-            return CSharpCompilation.Create(
-                "Snippet",
-                new[] { CSharpSyntaxTree.ParseText(StripMarkup(source), new CSharpParseOptions(LanguageVersion.CSharp12), path: "Snippet.cs") },
-                references,
-                new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
-        }
-
         /// <summary>The expression the last <c>return</c> of <paramref name="method"/> computes (compile errors fail the test).</summary>
         public static Expr ReturnedExpr(string source, string method, bool withRuntime = true)
         {
-            var compilation = Compile(source, withRuntime);
-            var errors = compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
-            Assert.True(errors.Count == 0, string.Join("\n", errors));
+            var compilation = Compiler.CompileClean(StripMarkup(source), withRuntime: withRuntime);
             var tree = compilation.SyntaxTrees.Single();
             var model = compilation.GetSemanticModel(tree);
             var declaration = tree.GetRoot().DescendantNodes().OfType<MethodDeclarationSyntax>().Single(m => m.Identifier.ValueText == method);
@@ -130,21 +111,7 @@ namespace FocalLoss.Analyzers.Tests.Runtime
         public static async Task<List<List<CodeAction>>> ActionsAsync(string source, DiagnosticAnalyzer analyzer, CodeFixProvider provider, bool withRuntime = true)
         {
             using var workspace = new AdhocWorkspace();
-            var references = new List<MetadataReference>(Basic.Reference.Assemblies.Net80.References.All) { TorchSharpFacade.Reference };
-            if (withRuntime)
-            {
-                references.Add(RuntimeReference);
-            }
-
-            var project = workspace.AddProject(ProjectInfo.Create(
-                ProjectId.CreateNewId(),
-                VersionStamp.Default,
-                "Actions",
-                "Actions",
-                LanguageNames.CSharp,
-                compilationOptions: new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable),
-                parseOptions: new CSharpParseOptions(LanguageVersion.CSharp12),
-                metadataReferences: references));
+            var project = Compiler.AddProject(workspace, withRuntime, NullableContextOptions.Enable);
             var document = workspace.AddDocument(project.Id, "Snippet.cs", SourceText.From(StripMarkup(source)));
             var compilation = (await document.Project.GetCompilationAsync().ConfigureAwait(false))!;
             Assert.Empty(compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
