@@ -25,80 +25,13 @@ loss = alpha_t * loss;
 return loss;"));
 
         [Fact]
-        public Task PcdetNaming_NoWarning() => NoDiagnosticsAsync(@"using System;
-using TorchSharp;
-using static TorchSharp.torch;
-
-public sealed class SigmoidFocalClassificationLoss : nn.Module<Tensor, Tensor, Tensor, Tensor>
-{
-    private readonly double gamma;
-    private readonly double alpha;
-
-    public SigmoidFocalClassificationLoss(double gamma = 2.0, double alpha = 0.25) : base(nameof(SigmoidFocalClassificationLoss))
-    {
-        this.gamma = gamma;
-        this.alpha = alpha;
-    }
-
-    private static Tensor SigmoidCrossEntropyWithLogits(Tensor input, Tensor target)
-    {
-        return torch.clamp_min(input, 0) - input * target + torch.log1p(torch.exp(-torch.abs(input)));
-    }
-
-    public override Tensor forward(Tensor input, Tensor target, Tensor weights)
-    {
-        var pred_sigmoid = torch.sigmoid(input);
-        var alpha_weight = target * this.alpha + (1 - target) * (1 - this.alpha);
-        var pt = target * (1.0 - pred_sigmoid) + (1.0 - target) * pred_sigmoid;
-        var focal_weight = alpha_weight * torch.pow(pt, this.gamma);
-        var bce_loss = SigmoidCrossEntropyWithLogits(input, target);
-        var loss = focal_weight * bce_loss;
-        return loss * weights.unsqueeze(-1);
-    }
-}
-");
+        public Task PcdetNaming_NoWarning() => NoDiagnosticsAsync(Seeds.Pcdet());
 
         [Fact]
-        public Task MmdetPySigmoidFocalLoss_NoWarning() => NoDiagnosticsAsync(@"using System;
-using TorchSharp;
-using static TorchSharp.torch;
-
-public static class MMDet
-{
-    public static Tensor py_sigmoid_focal_loss(Tensor pred, Tensor target, double gamma = 2.0, double alpha = 0.25)
-    {
-        var pred_sigmoid = pred.sigmoid();
-        target = target.to(pred.dtype);
-        var pt = (1 - pred_sigmoid) * target + pred_sigmoid * (1 - target);
-        var focal_weight = (alpha * target + (1 - alpha) * (1 - target)) * pt.pow(gamma);
-        var loss = torch.nn.functional.binary_cross_entropy_with_logits(pred, target, reduction: nn.Reduction.None) * focal_weight;
-        return loss;
-    }
-}
-");
+        public Task MmdetPySigmoidFocalLoss_NoWarning() => NoDiagnosticsAsync(Seeds.Mmdet(targetCast: "target.to(pred.dtype)"));
 
         [Fact]
-        public Task YoloV5FocalLoss_NoWarning() => NoDiagnosticsAsync(@"using System;
-using TorchSharp;
-using static TorchSharp.torch;
-
-public sealed class FocalLoss
-{
-    private readonly double gamma = 1.5;
-    private readonly double alpha = 0.25;
-
-    public Tensor forward(Tensor pred, Tensor @true)
-    {
-        var loss = torch.nn.functional.binary_cross_entropy_with_logits(pred, @true, reduction: nn.Reduction.None);
-        var pred_prob = torch.sigmoid(pred);
-        var p_t = @true * pred_prob + (1 - @true) * (1 - pred_prob);
-        var alpha_factor = @true * alpha + (1 - @true) * (1 - alpha);
-        var modulating_factor = (1.0 - p_t).pow(gamma);
-        loss *= alpha_factor * modulating_factor;
-        return loss.mean();
-    }
-}
-");
+        public Task YoloV5FocalLoss_NoWarning() => NoDiagnosticsAsync(Seeds.YoloV5());
 
         [Fact]
         public Task PtFromExpNegativeCrossEntropy_NoWarning() => NoDiagnosticsAsync(Sources.Torch(@"

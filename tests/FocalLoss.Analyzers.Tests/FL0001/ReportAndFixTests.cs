@@ -29,70 +29,8 @@ namespace FocalLoss.Analyzers.Tests.FL0001
 
         [Fact]
         public Task SeedBlogProposal_ReportsInvertedModulatingFactor() => VerifyFixAsync(
-            @"using System;
-using TorchSharp;
-using static TorchSharp.torch;
-
-public sealed class SigmoidFocalClassificationLoss : nn.Module<Tensor, Tensor, Tensor, Tensor>
-{
-    private readonly double gamma;
-    private readonly double alpha;
-
-    public SigmoidFocalClassificationLoss(double gamma = 2.0, double alpha = 0.25) : base(nameof(SigmoidFocalClassificationLoss))
-    {
-        this.gamma = gamma;
-        this.alpha = alpha;
-    }
-
-    private static Tensor SigmoidCrossEntropyWithLogits(Tensor input, Tensor target)
-    {
-        return torch.clamp_min(input, 0) - input * target + torch.log1p(torch.exp(-torch.abs(input)));
-    }
-
-    public override Tensor forward(Tensor input, Tensor target, Tensor weights)
-    {
-        var pred_sigmoid = torch.sigmoid(input);
-        var alpha_weight = target * this.alpha + (1 - target) * (1 - this.alpha);
-        var pt = target * pred_sigmoid + (1.0 - target) * (1.0 - pred_sigmoid);
-        var focal_weight = alpha_weight * {|#0:torch.pow(pt, this.gamma)|};
-        var bce_loss = SigmoidCrossEntropyWithLogits(input, target);
-        var loss = focal_weight * bce_loss;
-        return loss * weights.unsqueeze(-1);
-    }
-}
-",
-            @"using System;
-using TorchSharp;
-using static TorchSharp.torch;
-
-public sealed class SigmoidFocalClassificationLoss : nn.Module<Tensor, Tensor, Tensor, Tensor>
-{
-    private readonly double gamma;
-    private readonly double alpha;
-
-    public SigmoidFocalClassificationLoss(double gamma = 2.0, double alpha = 0.25) : base(nameof(SigmoidFocalClassificationLoss))
-    {
-        this.gamma = gamma;
-        this.alpha = alpha;
-    }
-
-    private static Tensor SigmoidCrossEntropyWithLogits(Tensor input, Tensor target)
-    {
-        return torch.clamp_min(input, 0) - input * target + torch.log1p(torch.exp(-torch.abs(input)));
-    }
-
-    public override Tensor forward(Tensor input, Tensor target, Tensor weights)
-    {
-        var pred_sigmoid = torch.sigmoid(input);
-        var alpha_weight = target * this.alpha + (1 - target) * (1 - this.alpha);
-        var pt = target * pred_sigmoid + (1.0 - target) * (1.0 - pred_sigmoid);
-        var focal_weight = alpha_weight * torch.pow(1 - pt, this.gamma);
-        var bce_loss = SigmoidCrossEntropyWithLogits(input, target);
-        var loss = focal_weight * bce_loss;
-        return loss * weights.unsqueeze(-1);
-    }
-}
-",
+            Seeds.Pcdet(pt: Seeds.Seed000Pt, focalTerm: "{|#0:torch.pow(pt, this.gamma)|}"),
+            Seeds.Pcdet(pt: Seeds.Seed000Pt, focalTerm: "torch.pow(1 - pt, this.gamma)"),
             At(0, "torch.pow(pt, this.gamma)", PtPowGamma));
 
         [Fact]

@@ -51,27 +51,7 @@ var loss = ce * (1 - p_t).pow(gamma);
 return (alpha * t + (1 - alpha) * (1 - t)) * loss;"));
 
         [Fact]
-        public Task YoloV5FocalLoss_NoNotationHint() => NoDiagnosticsAsync(@"using System;
-using TorchSharp;
-using static TorchSharp.torch;
-
-public sealed class FocalLoss
-{
-    private readonly double gamma = 1.5;
-    private readonly double alpha = 0.25;
-
-    public Tensor forward(Tensor pred, Tensor @true)
-    {
-        var loss = torch.nn.functional.binary_cross_entropy_with_logits(pred, @true, reduction: nn.Reduction.None);
-        var pred_prob = torch.sigmoid(pred);
-        var p_t = @true * pred_prob + (1 - @true) * (1 - pred_prob);
-        var alpha_factor = @true * alpha + (1 - @true) * (1 - alpha);
-        var modulating_factor = (1.0 - p_t).pow(gamma);
-        loss *= alpha_factor * modulating_factor;
-        return loss.mean();
-    }
-}
-");
+        public Task YoloV5FocalLoss_NoNotationHint() => NoDiagnosticsAsync(Seeds.YoloV5());
 
         [Fact]
         public Task NameThatDoesNotReadLikePt_NoNotationHint() => NoDiagnosticsAsync(Sources.Torch(@"

@@ -131,55 +131,8 @@ Func<Tensor, Tensor> weight = ce => pt.pow(gamma) * ce;
 return weight(torch.nn.functional.binary_cross_entropy_with_logits(x, t, reduction: nn.Reduction.None));"),
             At(0, "pt"));
 
-        internal static string Pcdet(string definition, string focalTerm) => @"using System;
-using TorchSharp;
-using static TorchSharp.torch;
+        internal static string Pcdet(string definition, string focalTerm) => Seeds.Pcdet(pt: definition, focalTerm: focalTerm);
 
-public sealed class SigmoidFocalClassificationLoss : nn.Module<Tensor, Tensor, Tensor, Tensor>
-{
-    private readonly double gamma;
-    private readonly double alpha;
-
-    public SigmoidFocalClassificationLoss(double gamma = 2.0, double alpha = 0.25) : base(nameof(SigmoidFocalClassificationLoss))
-    {
-        this.gamma = gamma;
-        this.alpha = alpha;
-    }
-
-    private static Tensor SigmoidCrossEntropyWithLogits(Tensor input, Tensor target)
-    {
-        return torch.clamp_min(input, 0) - input * target + torch.log1p(torch.exp(-torch.abs(input)));
-    }
-
-    public override Tensor forward(Tensor input, Tensor target, Tensor weights)
-    {
-        var pred_sigmoid = torch.sigmoid(input);
-        var alpha_weight = target * this.alpha + (1 - target) * (1 - this.alpha);
-        " + definition + @"
-        var focal_weight = alpha_weight * " + focalTerm + @";
-        var bce_loss = SigmoidCrossEntropyWithLogits(input, target);
-        var loss = focal_weight * bce_loss;
-        return loss * weights.unsqueeze(-1);
-    }
-}
-";
-
-        internal static string Mmdet(string definition, string focalTerm) => @"using System;
-using TorchSharp;
-using static TorchSharp.torch;
-
-public static class MMDet
-{
-    public static Tensor py_sigmoid_focal_loss(Tensor pred, Tensor target, double gamma = 2.0, double alpha = 0.25)
-    {
-        var pred_sigmoid = pred.sigmoid();
-        target = target.type_as(pred);
-        " + definition + @"
-        var focal_weight = (alpha * target + (1 - alpha) * (1 - target)) * " + focalTerm + @";
-        var loss = torch.nn.functional.binary_cross_entropy_with_logits(pred, target, reduction: nn.Reduction.None) * focal_weight;
-        return loss;
-    }
-}
-";
+        internal static string Mmdet(string definition, string focalTerm) => Seeds.Mmdet(pt: definition, focalTerm: focalTerm);
     }
 }

@@ -181,10 +181,10 @@ var ce = torch.nn.functional.binary_cross_entropy_with_logits(x, t, reduction: n
 var loss = ce * {|#0:pt.pow(gamma)|};
 Console.WriteLine(loss.sum());
 return loss.mean();"),
-            Sources.Torch(@"
+            Seeds.WithRuntimeUsing(Sources.Torch(@"
 var loss = focal.sigmoid_focal_loss(x, t, alpha: -1.0, gamma: gamma);
 Console.WriteLine(loss.sum());
-return loss.mean();").Replace("using System;\n", "using System;\nusing FocalLoss.TorchSharp;\n"),
+return loss.mean();")),
             Sources.Torch(@"
 var p = torch.sigmoid(x);
 var pt = t * p + (1 - t) * (1 - p);

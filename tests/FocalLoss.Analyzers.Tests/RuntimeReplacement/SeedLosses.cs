@@ -11,82 +11,15 @@ namespace FocalLoss.Analyzers.Tests.Runtime
         // ---------------------------------------------------------------------------------------------
         // OpenPCDet SigmoidFocalClassificationLoss with per-anchor weights and the seed 000 change applied.
 
-        private const string PcdetHead = @"using System;
-using TorchSharp;
-using static TorchSharp.torch;
+        public static readonly string PcdetSeed000 = Seeds.Pcdet(pt: Seeds.Seed000Pt, focalTerm: "{|#0:torch.pow(pt, this.gamma)|}");
 
-public sealed class SigmoidFocalClassificationLoss : nn.Module<Tensor, Tensor, Tensor, Tensor>
-{
-    private readonly double gamma;
-    private readonly double alpha;
+        public static readonly string PcdetInPlace = Seeds.Pcdet(pt: Seeds.Seed000Pt, focalTerm: "torch.pow(1 - pt, this.gamma)");
 
-    public SigmoidFocalClassificationLoss(double gamma = 2.0, double alpha = 0.25) : base(nameof(SigmoidFocalClassificationLoss))
-    {
-        this.gamma = gamma;
-        this.alpha = alpha;
-    }
-
-    private static Tensor SigmoidCrossEntropyWithLogits(Tensor input, Tensor target)
-    {
-        return torch.clamp_min(input, 0) - input * target + torch.log1p(torch.exp(-torch.abs(input)));
-    }
-
-    public override Tensor forward(Tensor input, Tensor target, Tensor weights)
-    {
-";
-
-        public const string PcdetSeed000 = PcdetHead + @"        var pred_sigmoid = torch.sigmoid(input);
-        var alpha_weight = target * this.alpha + (1 - target) * (1 - this.alpha);
-        var pt = target * pred_sigmoid + (1.0 - target) * (1.0 - pred_sigmoid);
-        var focal_weight = alpha_weight * {|#0:torch.pow(pt, this.gamma)|};
-        var bce_loss = SigmoidCrossEntropyWithLogits(input, target);
-        var loss = focal_weight * bce_loss;
-        return loss * weights.unsqueeze(-1);
-    }
-}
-";
-
-        public const string PcdetInPlace = PcdetHead + @"        var pred_sigmoid = torch.sigmoid(input);
-        var alpha_weight = target * this.alpha + (1 - target) * (1 - this.alpha);
-        var pt = target * pred_sigmoid + (1.0 - target) * (1.0 - pred_sigmoid);
-        var focal_weight = alpha_weight * torch.pow(1 - pt, this.gamma);
-        var bce_loss = SigmoidCrossEntropyWithLogits(input, target);
-        var loss = focal_weight * bce_loss;
-        return loss * weights.unsqueeze(-1);
-    }
-}
-";
-
-        public const string PcdetRuntime = @"using System;
-using FocalLoss.TorchSharp;
-using TorchSharp;
-using static TorchSharp.torch;
-
-public sealed class SigmoidFocalClassificationLoss : nn.Module<Tensor, Tensor, Tensor, Tensor>
-{
-    private readonly double gamma;
-    private readonly double alpha;
-
-    public SigmoidFocalClassificationLoss(double gamma = 2.0, double alpha = 0.25) : base(nameof(SigmoidFocalClassificationLoss))
-    {
-        this.gamma = gamma;
-        this.alpha = alpha;
-    }
-
-    private static Tensor SigmoidCrossEntropyWithLogits(Tensor input, Tensor target)
-    {
-        return torch.clamp_min(input, 0) - input * target + torch.log1p(torch.exp(-torch.abs(input)));
-    }
-
-    public override Tensor forward(Tensor input, Tensor target, Tensor weights)
-    {
-        return focal.sigmoid_focal_loss(input, target, alpha: this.alpha, gamma: this.gamma, weight: weights.unsqueeze(-1));
-    }
-}
-";
+        public static readonly string PcdetRuntime = Seeds.WithRuntimeUsing(Seeds.PcdetHead) + @"        return focal.sigmoid_focal_loss(input, target, alpha: this.alpha, gamma: this.gamma, weight: weights.unsqueeze(-1));
+" + Seeds.ClassTail;
 
         /// <summary>OpenPCDet as published (its pt holds 1 - p_t), with the helper written inline.</summary>
-        public const string PcdetCorrect = PcdetHead + @"        var pred_sigmoid = torch.sigmoid(input);
+        public static readonly string PcdetCorrect = Seeds.PcdetHead + @"        var pred_sigmoid = torch.sigmoid(input);
         var alpha_weight = target * this.alpha + (1 - target) * (1 - this.alpha);
         var pt = target * (1.0 - pred_sigmoid) + (1.0 - target) * pred_sigmoid;
         var focal_weight = alpha_weight * torch.pow(pt, this.gamma);
