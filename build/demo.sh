@@ -61,7 +61,7 @@ color=never; [ -t 1 ] && color=always
 for f in "$work"/.original/*.cs; do
   name=$(basename "$f")
   git --no-pager diff --no-index --color=$color --src-prefix=before/ --dst-prefix=after/ "$f" "$work/$name" \
-    | sed -e "s#$work/.original/#sample/#g" -e "s#$work/#sample/#g" | grep -v '^diff --git' || true
+    | sed -e "s#$work/.original/#/sample/#g" -e "s#$work/#/sample/#g" | grep -vE "^(diff --git|index )" || true
 done
 
 step "dotnet build again"
@@ -69,6 +69,15 @@ dotnet build "$work/FocalLossSample.csproj" -nologo -v q -clp:NoSummary --no-res
   && echo "  Build succeeded with -warnaserror: 0 FL warnings." \
   || { echo "  rebuild failed:"; tail -20 "$work/build2.log"; exit 1; }
 
+step "The second code action: replace a hand-written loss (here the double-sigmoid one) with FocalLoss.TorchSharp"
+echo "  (offered after the in-place fix, as in the IDE's light bulb; dotnet format applies only the first)"
+mkdir -p "$work/runtime"
+dotnet run --project samples/RuntimeFixDemo/RuntimeFixDemo.csproj -c Release -v q -- \
+  "$work/.original/DoubleSigmoidFocalLoss.cs" "$work/runtime/DoubleSigmoidFocalLoss.cs"
+git --no-pager diff --no-index --color=$color --src-prefix=before/ --dst-prefix=after/ \
+  "$work/.original/DoubleSigmoidFocalLoss.cs" "$work/runtime/DoubleSigmoidFocalLoss.cs" \
+  | sed -e "s#$work/.original/#/sample/#g" -e "s#$work/runtime/#/sample/#g" | grep -vE "^(diff --git|index )" || true
+
 step "The runtime: FocalLoss.TorchSharp's fused native core (libtorch $(dpkg-query -W -f='${Version}' libtorch-dev 2>/dev/null | cut -d+ -f1)) next to torchvision"
 bash build/build-native.sh > "$work/native.log" 2>&1 || { tail -30 "$work/native.log"; exit 1; }
-dotnet run --project samples/RuntimeDemo/RuntimeDemo.csproj -c Release -nologo -v q
+dotnet run --project samples/RuntimeDemo/RuntimeDemo.csproj -c Release -v q

@@ -245,6 +245,22 @@ def check_format_fixes_every_rule(ctx):
     assert not left, f"warnings left after dotnet format:\n{show(left)}"
 
 
+def check_runtime_action_rewrites_a_loss(ctx):
+    # The second code action is what a user picks from the light bulb; no CLI applies it, so it
+    # is applied in-process through Roslyn Workspaces (samples/RuntimeFixDemo).
+    out = ctx["sample"].dir / "runtime"
+    out.mkdir(exist_ok=True)
+    name = "DoubleSigmoidFocalLoss.cs"
+    p = run(["dotnet", "run", "--project", "samples/RuntimeFixDemo/RuntimeFixDemo.csproj", "-c", "Release",
+             "-v", "q", "--", str(SAMPLE / name), str(out / name)], cwd=REPO)
+    assert p.returncode == 0, f"the runtime action failed:\n{p.stdout[-3000:]}"
+    want = (EXPECTED / "runtime" / name).read_text()
+    got = (out / name).read_text()
+    if got != want:
+        diff = "".join(difflib.unified_diff(want.splitlines(True), got.splitlines(True), f"expected/runtime/{name}", name))
+        raise AssertionError(f"the runtime action's output differs:\n{diff}")
+
+
 CHECKS = [
     ("package: packs, layout analyzers/dotnet/cs only, development dependency", check_pack_and_layout),
     ("dotnet build: exact FL warnings on the buggy files, none on the correct ports", check_build_reports_exact_warnings),
@@ -253,6 +269,7 @@ CHECKS = [
     (".editorconfig FL0001 severity = error: fails the build", check_editorconfig_error_fails),
     (".editorconfig raises the Info rule: exact FL0006 positions", check_editorconfig_raises_info_rule),
     ("dotnet format analyzers: fixes every rule, files as expected, rebuild clean", check_format_fixes_every_rule),
+    ("runtime code action: a hand-written loss becomes one FocalLoss.TorchSharp call that compiles", check_runtime_action_rewrites_a_loss),
 ]
 
 
