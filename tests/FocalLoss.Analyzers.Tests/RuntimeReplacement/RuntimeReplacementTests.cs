@@ -304,6 +304,45 @@ return ({|#0:pt.pow(gamma)|} * ce).mean() / alpha;")]
             Assert.All(offered, actions => Assert.False(OffersRuntime(actions), shape + ": the runtime action was offered"));
         }
 
+        /// <summary>
+        /// OpenPCDet as published reshapes the anchor weights inside an <c>if</c> on their rank. The
+        /// rewrite keeps that statement and passes the reshaped local: after it, a per-anchor weight
+        /// always has the trailing 1, which the runtime reads as per-anchor, exactly as broadcasting.
+        /// </summary>
+        [Fact]
+        public Task PcdetAsPublishedWithSeed000Change_KeepsTheWeightReshapeAndPassesIt() => VerifyRuntimeFixAsync(
+            Seeds.PcdetHead + @"        var pred_sigmoid = torch.sigmoid(input);
+        var alpha_weight = target * this.alpha + (1 - target) * (1 - this.alpha);
+        var pt = target * pred_sigmoid + (1.0 - target) * (1.0 - pred_sigmoid);
+        var focal_weight = alpha_weight * {|#0:torch.pow(pt, this.gamma)|};
+        var bce_loss = SigmoidCrossEntropyWithLogits(input, target);
+        var loss = focal_weight * bce_loss;
+        if (weights.dim() == 2 || (weights.dim() == 1 && target.dim() == 2))
+        {
+            weights = weights.unsqueeze(-1);
+        }
+        return loss * weights;
+" + Seeds.ClassTail,
+            Seeds.PcdetHead.Replace("using System;\n", "using System;\nusing FocalLoss.TorchSharp;\n") + @"        if (weights.dim() == 2 || (weights.dim() == 1 && target.dim() == 2))
+        {
+            weights = weights.unsqueeze(-1);
+        }
+        return focal.sigmoid_focal_loss(input, target, alpha: this.alpha, gamma: this.gamma, weight: weights);
+" + Seeds.ClassTail,
+            Seeds.PcdetHead + @"        var pred_sigmoid = torch.sigmoid(input);
+        var alpha_weight = target * this.alpha + (1 - target) * (1 - this.alpha);
+        var pt = target * pred_sigmoid + (1.0 - target) * (1.0 - pred_sigmoid);
+        var focal_weight = alpha_weight * torch.pow(1 - pt, this.gamma);
+        var bce_loss = SigmoidCrossEntropyWithLogits(input, target);
+        var loss = focal_weight * bce_loss;
+        if (weights.dim() == 2 || (weights.dim() == 1 && target.dim() == 2))
+        {
+            weights = weights.unsqueeze(-1);
+        }
+        return loss * weights;
+" + Seeds.ClassTail,
+            At(0, "torch.pow(pt, this.gamma)"));
+
         [Fact]
         public async Task PerClassAlphaTensor_OffersOnlyTheInPlaceFix()
         {
