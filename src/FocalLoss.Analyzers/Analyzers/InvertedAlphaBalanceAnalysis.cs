@@ -118,7 +118,7 @@ namespace FocalLoss.Analyzers.Analyzers
                 return null;
             }
 
-            var logits = LogitsOf(expr, out var unsupported);
+            var logits = FocalMath.LogitsOf(expr, out var unsupported);
             if (unsupported || logits.Length > 1)
             {
                 return null;
@@ -511,38 +511,6 @@ namespace FocalLoss.Analyzers.Analyzers
                     }
                 }
             }
-        }
-
-        /// <summary>The logits of the sigmoids and cross entropies inside <paramref name="expr"/>.</summary>
-        private static ImmutableArray<Expr> LogitsOf(Expr expr, out bool unsupported)
-        {
-            unsupported = false;
-            var logits = ImmutableArray.CreateBuilder<Expr>();
-            foreach (var source in expr.Collect(e => e.Kind == ExprKind.Sigmoid || e.Kind == ExprKind.CrossEntropyWithLogits || e.Kind == ExprKind.CrossEntropy))
-            {
-                Expr logit;
-                if (source.Kind == ExprKind.CrossEntropy)
-                {
-                    if (source.Operands[0].Kind != ExprKind.Sigmoid)
-                    {
-                        unsupported = true;
-                        return ImmutableArray<Expr>.Empty;
-                    }
-
-                    logit = source.Operands[0].Operands[0];
-                }
-                else
-                {
-                    logit = source.Operands[0];
-                }
-
-                if (!logits.Contains(logit))
-                {
-                    logits.Add(logit);
-                }
-            }
-
-            return logits.ToImmutable();
         }
 
         /// <summary>An opaque value computed from one of <paramref name="logitVariables"/>.</summary>

@@ -185,7 +185,7 @@ namespace FocalLoss.Analyzers.Evaluation
         }
 
         /// <summary>The logits of the sigmoids and logits cross entropies inside <paramref name="expr"/>.</summary>
-        private static ImmutableArray<Expr> LogitsOf(Expr expr, out bool unsupported)
+        internal static ImmutableArray<Expr> LogitsOf(Expr expr, out bool unsupported)
         {
             var sources = expr.Collect(e => e.Kind == ExprKind.Sigmoid || e.Kind == ExprKind.CrossEntropyWithLogits || e.Kind == ExprKind.CrossEntropy);
             var logits = ImmutableArray.CreateBuilder<Expr>();
