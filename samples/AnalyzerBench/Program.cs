@@ -373,6 +373,10 @@ namespace AnalyzerBench
                     ? $", all of it the compilation start pre-check (nothing else is registered): {scanners} analyzers each scan every token of every tree for an identifier named Exp ({N(sum / Math.Max(1, scanners))} ms per scan, {(1000 * sum / Math.Max(1, scanners) / r.Scenario.Lines).ToString("F1", Inv)} us per line)."
                     : $", {Id(top.Key)} the largest ({(100 * top.Value.ExecutionTime.TotalMilliseconds / Math.Max(1e-9, sum)).ToString("F0", Inv)}%, {N(top.Value.ExecutionTime.TotalMilliseconds)} ms, {(100 * top.Value.ExecutionTime.TotalMilliseconds / r.CompileMs).ToString("F0", Inv)}% of the compile's wall time).");
                 s.AppendLine($" Allocation: {N(r.WithAnalyzersMb - r.CompileMb)} MB beyond the compile's {N(r.CompileMb)} MB.");
+                if (r.Scenario.KnownFalsePositive is { } known)
+                {
+                    s.AppendLine($"- False positive found by this benchmark, {known.Count} times in {r.Scenario.Name}: {known.Description}.");
+                }
             }
 
             return s.ToString();
