@@ -216,7 +216,13 @@ namespace FocalLoss.Analyzers.Analyzers
 
                 if (node.IsVariable)
                 {
-                    leaves.Add(node);
+                    // A scalar (a double temperature, a Scalar) scales every element alike: it is not an
+                    // element-wise input, so sharing it does not make the other factor an element-wise weight.
+                    if (!IsScalarValued(node))
+                    {
+                        leaves.Add(node);
+                    }
+
                     continue;
                 }
 
@@ -227,6 +233,40 @@ namespace FocalLoss.Analyzers.Analyzers
             }
 
             return leaves;
+        }
+
+        private static bool IsScalarValued(Expr leaf)
+        {
+            var type = leaf.Symbol switch
+            {
+                ILocalSymbol local => local.Type,
+                IParameterSymbol parameter => parameter.Type,
+                IFieldSymbol field => field.Type,
+                IPropertySymbol property => property.Type,
+                _ => leaf.Origin?.Type,
+            };
+            if (type is null)
+            {
+                return false;
+            }
+
+            switch (type.SpecialType)
+            {
+                case SpecialType.System_Double:
+                case SpecialType.System_Single:
+                case SpecialType.System_Decimal:
+                case SpecialType.System_Int16:
+                case SpecialType.System_Int32:
+                case SpecialType.System_Int64:
+                case SpecialType.System_UInt16:
+                case SpecialType.System_UInt32:
+                case SpecialType.System_UInt64:
+                case SpecialType.System_Byte:
+                case SpecialType.System_SByte:
+                    return true;
+            }
+
+            return type.Name == "Scalar" && type.ContainingNamespace?.ToDisplayString() == "TorchSharp";
         }
 
         /// <summary>True when <paramref name="expr"/> holds a binary cross entropy element-wise (not under a reduction).</summary>

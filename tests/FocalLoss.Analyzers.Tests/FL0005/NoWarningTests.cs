@@ -21,6 +21,26 @@ var p = torch.sigmoid(x);
 var p_t = p * t + (1 - p) * (1 - t);
 return (ce * (1 - p_t).pow(gamma)).mean();"));
 
+        /// <summary>
+        /// Knowledge distillation: a reduced BCE scaled by temperature^2. The temperature is a scalar shared with the
+        /// probabilities, not an element-wise weight (found by build/bench-analyzer.sh).
+        /// </summary>
+        [Fact]
+        public Task DistillationLossScaledByScalarTemperature_NoWarning() => VerifyNoDiagnosticAsync(@"using TorchSharp;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+public static class Distillation
+{
+    public static Tensor soft_target_loss(Tensor student, Tensor teacher, double temperature)
+    {
+        var p = torch.sigmoid(student / temperature);
+        var q = torch.sigmoid(teacher / temperature);
+        return functional.binary_cross_entropy(p, q) * (temperature * temperature);
+    }
+}
+");
+
         /// <summary>TorchSharp's double overload (src/TorchVision/Ops/Losses.cs): Reduction.None, weighting, then the switch on the parameter.</summary>
         [Fact]
         public Task TorchSharpDoubleOverload_NoWarning() => VerifyNoDiagnosticAsync(@"using TorchSharp;
