@@ -60,20 +60,5 @@ cpu="$(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | sed 's/.*: //' || echo 
   echo
 } >"$tmp.section"
 
-doc="$root/docs/benchmarks.md"
-mkdir -p "$(dirname "$doc")"
-if [[ -f "$doc" ]] && grep -q '^## Analyzer[[:space:]]*$' "$doc"; then
-  # replace from "## Analyzer" up to (not including) the next "## " heading
-  awk -v sec="$tmp.section" '
-    /^## Analyzer[[:space:]]*$/ { while ((getline line < sec) > 0) print line; skip = 1; next }
-    skip && /^## / { skip = 0 }
-    !skip { print }
-  ' "$doc" >"$tmp.doc"
-  cat "$tmp.doc" >"$doc"
-else
-  if [[ ! -f "$doc" ]]; then
-    printf '# Benchmarks\n\n' >"$doc"
-  fi
-  cat "$tmp.section" >>"$doc"
-fi
+bash "$root/build/write-doc-section.sh" "$root/docs/benchmarks.md" Analyzer "$tmp.section"
 echo "bench-analyzer: wrote the Analyzer section of docs/benchmarks.md"

@@ -63,20 +63,5 @@ cpu="$(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | sed 's/.*: //' || echo 
   echo
 } >"$tmp.section"
 
-doc="$root/docs/benchmarks.md"
-mkdir -p "$(dirname "$doc")"
-if [[ -f "$doc" ]] && grep -q '^## Runtime' "$doc"; then
-  # replace from "## Runtime" up to (not including) the next "## " heading
-  awk -v sec="$tmp.section" '
-    /^## Runtime[[:space:]]*$/ { while ((getline line < sec) > 0) print line; skip = 1; next }
-    skip && /^## / { skip = 0 }
-    !skip { print }
-  ' "$doc" >"$tmp.doc"
-  mv "$tmp.doc" "$doc"
-else
-  if [[ ! -f "$doc" ]]; then
-    printf '# Benchmarks\n\n' >"$doc"
-  fi
-  cat "$tmp.section" >>"$doc"
-fi
+bash "$root/build/write-doc-section.sh" "$root/docs/benchmarks.md" Runtime "$tmp.section"
 echo "bench-runtime: wrote the Runtime section of docs/benchmarks.md"
