@@ -12,17 +12,8 @@ namespace FocalLoss.Analyzers.Tests.FL0001
         private const string PtPowGamma = "weights by p_t^gamma: easy examples get the largest weight; the focal term is (1 - p_t)^gamma";
         private const string PtSquared = "weights by p_t^2: easy examples get the largest weight; the focal term is (1 - p_t)^2";
 
-        private static Task VerifyFixAsync(string source, string fixedSource, params DiagnosticResult[] expected)
-        {
-            var test = new CodeFixTest<InvertedModulatingFactorAnalyzer, InvertedModulatingFactorCodeFixProvider>
-            {
-                Sources = { source },
-                FixedSources = { fixedSource },
-                CodeActionEquivalenceKey = InvertedModulatingFactorCodeFixProvider.EquivalenceKey,
-            };
-            test.ExpectedDiagnostics.AddRange(expected);
-            return test.RunAsync();
-        }
+        private static Task VerifyFixAsync(string source, string fixedSource, params DiagnosticResult[] expected) =>
+            RuleFixVerifier<InvertedModulatingFactorAnalyzer, InvertedModulatingFactorCodeFixProvider>.FixAsync(source, fixedSource, InvertedModulatingFactorCodeFixProvider.EquivalenceKey, expected);
 
         private static DiagnosticResult At(int marker, string expression, string rest) =>
             Verify.Diagnostic(Rules.Descriptors.InvertedModulatingFactor).WithLocation(marker).WithMessage("'" + expression + "' " + rest);

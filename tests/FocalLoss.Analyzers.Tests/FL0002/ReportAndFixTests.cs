@@ -9,31 +9,12 @@ namespace FocalLoss.Analyzers.Tests.FL0002
     /// <summary>Inverted alpha balances: FL0002 reports the balance expression and the fix exchanges the alpha operands.</summary>
     public sealed class ReportAndFixTests
     {
-        private static Task VerifyFixAsync(string source, string fixedSource, params DiagnosticResult[] expected)
-        {
-            var test = new CodeFixTest<InvertedAlphaBalanceAnalyzer, InvertedAlphaBalanceCodeFixProvider>
-            {
-                Sources = { source },
-                FixedSources = { fixedSource },
-                CodeActionEquivalenceKey = InvertedAlphaBalanceCodeFixProvider.EquivalenceKey,
-            };
-            test.ExpectedDiagnostics.AddRange(expected);
-            return test.RunAsync();
-        }
+        private static Task VerifyFixAsync(string source, string fixedSource, params DiagnosticResult[] expected) =>
+            RuleFixVerifier<InvertedAlphaBalanceAnalyzer, InvertedAlphaBalanceCodeFixProvider>.FixAsync(source, fixedSource, InvertedAlphaBalanceCodeFixProvider.EquivalenceKey, expected);
 
         /// <summary>The diagnostic is reported and no code action is offered: the source stays as it is.</summary>
-        private static Task VerifyNoFixAsync(string source, params DiagnosticResult[] expected)
-        {
-            var test = new CodeFixTest<InvertedAlphaBalanceAnalyzer, InvertedAlphaBalanceCodeFixProvider>
-            {
-                Sources = { source },
-                FixedSources = { source },
-                NumberOfIncrementalIterations = 0,
-            };
-            test.ExpectedDiagnostics.AddRange(expected);
-            test.FixedExpectedDiagnostics.AddRange(expected);
-            return test.RunAsync();
-        }
+        private static Task VerifyNoFixAsync(string source, params DiagnosticResult[] expected) =>
+            RuleFixVerifier<InvertedAlphaBalanceAnalyzer, InvertedAlphaBalanceCodeFixProvider>.NoFixAsync(source, expected);
 
         internal static DiagnosticResult At(int marker, string expression, string alpha = "alpha") =>
             Verify.Diagnostic(Rules.Descriptors.InvertedAlphaBalance).WithLocation(marker)

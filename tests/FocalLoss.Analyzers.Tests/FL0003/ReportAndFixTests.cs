@@ -11,31 +11,12 @@ namespace FocalLoss.Analyzers.Tests.FL0003
     {
         private const string Bce = "binary_cross_entropy_with_logits";
 
-        private static Task VerifyFixAsync(string source, string fixedSource, params DiagnosticResult[] expected)
-        {
-            var test = new CodeFixTest<ProbabilitiesToLogitsLossAnalyzer, ProbabilitiesToLogitsLossCodeFixProvider>
-            {
-                Sources = { source },
-                FixedSources = { fixedSource },
-                CodeActionEquivalenceKey = ProbabilitiesToLogitsLossCodeFixProvider.EquivalenceKey,
-            };
-            test.ExpectedDiagnostics.AddRange(expected);
-            return test.RunAsync();
-        }
+        private static Task VerifyFixAsync(string source, string fixedSource, params DiagnosticResult[] expected) =>
+            RuleFixVerifier<ProbabilitiesToLogitsLossAnalyzer, ProbabilitiesToLogitsLossCodeFixProvider>.FixAsync(source, fixedSource, ProbabilitiesToLogitsLossCodeFixProvider.EquivalenceKey, expected);
 
         /// <summary>The diagnostic is reported and no fix is offered: the source stays as it is.</summary>
-        private static Task VerifyNoFixAsync(string source, params DiagnosticResult[] expected)
-        {
-            var test = new CodeFixTest<ProbabilitiesToLogitsLossAnalyzer, ProbabilitiesToLogitsLossCodeFixProvider>
-            {
-                Sources = { source },
-                FixedSources = { source },
-                NumberOfIncrementalIterations = 0,
-            };
-            test.ExpectedDiagnostics.AddRange(expected);
-            test.FixedExpectedDiagnostics.AddRange(expected);
-            return test.RunAsync();
-        }
+        private static Task VerifyNoFixAsync(string source, params DiagnosticResult[] expected) =>
+            RuleFixVerifier<ProbabilitiesToLogitsLossAnalyzer, ProbabilitiesToLogitsLossCodeFixProvider>.NoFixAsync(source, expected);
 
         internal static DiagnosticResult At(int marker, string argument, string loss = Bce) =>
             Verify.Diagnostic(Rules.Descriptors.ProbabilitiesToLogitsLoss).WithLocation(marker).WithMessage(

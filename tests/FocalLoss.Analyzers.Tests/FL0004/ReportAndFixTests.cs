@@ -14,30 +14,11 @@ namespace FocalLoss.Analyzers.Tests.FL0004
         internal const string LogOneMinusP = "computes log(1 - sigmoid(x)) from the probability: 1 - sigmoid(x) rounds to 0 for large x and the log is -inf; use the stable form logsigmoid(-x) = -softplus(x)";
         internal const string ClampedLogP = "computes log(sigmoid(x)) from a clamped probability: the clamp keeps it finite but flattens the loss and zeroes its gradient beyond the bound; use the stable form logsigmoid(x) = -softplus(-x)";
 
-        private static Task VerifyFixAsync(string source, string fixedSource, params DiagnosticResult[] expected)
-        {
-            var test = new CodeFixTest<UnstableLogSigmoidAnalyzer, UnstableLogSigmoidCodeFixProvider>
-            {
-                Sources = { source },
-                FixedSources = { fixedSource },
-                CodeActionEquivalenceKey = UnstableLogSigmoidCodeFixProvider.EquivalenceKey,
-            };
-            test.ExpectedDiagnostics.AddRange(expected);
-            return test.RunAsync();
-        }
+        private static Task VerifyFixAsync(string source, string fixedSource, params DiagnosticResult[] expected) =>
+            RuleFixVerifier<UnstableLogSigmoidAnalyzer, UnstableLogSigmoidCodeFixProvider>.FixAsync(source, fixedSource, UnstableLogSigmoidCodeFixProvider.EquivalenceKey, expected);
 
-        private static Task VerifyNoFixAsync(string source, params DiagnosticResult[] expected)
-        {
-            var test = new CodeFixTest<UnstableLogSigmoidAnalyzer, UnstableLogSigmoidCodeFixProvider>
-            {
-                Sources = { source },
-                FixedSources = { source },
-                NumberOfIncrementalIterations = 0,
-            };
-            test.ExpectedDiagnostics.AddRange(expected);
-            test.FixedExpectedDiagnostics.AddRange(expected);
-            return test.RunAsync();
-        }
+        private static Task VerifyNoFixAsync(string source, params DiagnosticResult[] expected) =>
+            RuleFixVerifier<UnstableLogSigmoidAnalyzer, UnstableLogSigmoidCodeFixProvider>.NoFixAsync(source, expected);
 
         internal static DiagnosticResult At(int marker, string call, string rest) =>
             Verify.Diagnostic(Rules.Descriptors.UnstableLogSigmoid).WithLocation(marker).WithMessage("'" + call + "' " + rest);

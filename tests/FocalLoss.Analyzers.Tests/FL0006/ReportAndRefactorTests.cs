@@ -12,30 +12,11 @@ namespace FocalLoss.Analyzers.Tests.FL0006
     /// </summary>
     public sealed class ReportAndRefactorTests
     {
-        private static Task VerifyRefactoringAsync(string source, string fixedSource, params DiagnosticResult[] expected)
-        {
-            var test = new CodeFixTest<PtNotationAnalyzer, PaperNotationCodeFixProvider>
-            {
-                Sources = { source },
-                FixedSources = { fixedSource },
-                CodeActionEquivalenceKey = PaperNotationCodeFixProvider.EquivalenceKey,
-            };
-            test.ExpectedDiagnostics.AddRange(expected);
-            return test.RunAsync();
-        }
+        private static Task VerifyRefactoringAsync(string source, string fixedSource, params DiagnosticResult[] expected) =>
+            RuleFixVerifier<PtNotationAnalyzer, PaperNotationCodeFixProvider>.FixAsync(source, fixedSource, PaperNotationCodeFixProvider.EquivalenceKey, expected);
 
-        private static Task VerifyNoRefactoringAsync(string source, params DiagnosticResult[] expected)
-        {
-            var test = new CodeFixTest<PtNotationAnalyzer, PaperNotationCodeFixProvider>
-            {
-                Sources = { source },
-                FixedSources = { source },
-                NumberOfIncrementalIterations = 0,
-            };
-            test.ExpectedDiagnostics.AddRange(expected);
-            test.FixedExpectedDiagnostics.AddRange(expected);
-            return test.RunAsync();
-        }
+        private static Task VerifyNoRefactoringAsync(string source, params DiagnosticResult[] expected) =>
+            RuleFixVerifier<PtNotationAnalyzer, PaperNotationCodeFixProvider>.NoFixAsync(source, expected);
 
         internal static DiagnosticResult At(int marker, string name, string exponent = "gamma") =>
             Verify.Diagnostic(Rules.Descriptors.PtHoldsOneMinusPt).WithLocation(marker)
