@@ -1,15 +1,20 @@
 /*
- * FocalLoss.Native C ABI: the only surface the managed layer (FocalLoss.Runtime) calls.
+ * FocalLoss.Native C ABI: the only surface the managed layer (FocalLoss.TorchSharp) calls.
  *
- * Tensors cross the boundary as `at::Tensor*` handles, exactly as TorchSharp passes them
- * (`torch.Tensor.Handle`) and takes them back (`torch.Tensor.UnsafeCreateTensor(IntPtr)`):
- *   - input handles are borrowed; the library never frees them;
- *   - a handle returned through an out parameter is a new heap `at::Tensor` owned by the caller,
- *     released with fl_tensor_free (TorchSharp releases it the same way when it owns it).
+ * No libtorch here: tensors cross the boundary as raw data pointers plus element counts and a
+ * dtype code, always contiguous (the caller makes them so). The same binaries therefore serve
+ * every TorchSharp release, whatever libtorch it loads.
+ *
+ * Two libraries implement it:
+ *   libFocalLossNative.so      CPU kernels (host pointers), fl_* functions below;
+ *   libFocalLossNativeCuda.so  CUDA kernels (device pointers), fl_cuda_* functions below, linked
+ *                              with the static CUDA runtime: only the NVIDIA driver is needed.
+ *                              Kernels run on the default stream, as every TorchSharp operation.
  *
  * No C++ exception ever crosses this boundary. Every function that can fail returns an
- * fl_status; on failure the thread-local last error holds the message and, for argument
- * errors, the name of the offending parameter.
+ * fl_status; on failure the library's thread-local last error holds the message and, for
+ * argument errors, the name of the offending parameter ("input", "target", "weight", "alpha",
+ * "gamma", "reduction", "avg_factor", "grad_output", ...).
  */
 #ifndef FOCAL_LOSS_C_API_H
 #define FOCAL_LOSS_C_API_H
@@ -26,14 +31,23 @@
 extern "C" {
 #endif
 
-/* Bumped whenever a signature below changes; the managed layer refuses a mismatch. */
-#define FL_ABI_VERSION 1
+/* Bumped whenever a signature or fl_problem below changes; the managed layer refuses a mismatch. */
+#define FL_ABI_VERSION 2
 
 typedef enum fl_status {
   FL_OK = 0,
   FL_ARGUMENT_ERROR = 1, /* bad argument: fl_last_error_param() names it */
-  FL_RUNTIME_ERROR = 2   /* anything else (libtorch error, out of memory, ...) */
+  FL_RUNTIME_ERROR = 2,  /* anything else (out of memory, CUDA launch error, ...) */
+  FL_UNAVAILABLE = 3     /* CUDA library: no usable driver or device */
 } fl_status;
+
+/* Floating dtypes of input, dense target, weight, out, grad_output and grad_input. */
+typedef enum fl_dtype {
+  FL_FLOAT32 = 0,
+  FL_FLOAT64 = 1,
+  FL_FLOAT16 = 2, /* IEEE binary16; computed in float32, rounded once */
+  FL_BFLOAT16 = 3 /* computed in float32, rounded once */
+} fl_dtype;
 
 typedef enum fl_reduction {
   FL_REDUCTION_NONE = 0, /* same values as TorchSharp's nn.Reduction */
@@ -41,42 +55,72 @@ typedef enum fl_reduction {
   FL_REDUCTION_SUM = 2
 } fl_reduction;
 
-typedef void* fl_tensor; /* an at::Tensor* */
+typedef enum fl_input_kind {
+  FL_INPUT_LOGITS = 0,       /* p = sigmoid(x), CE in log space (torchvision) */
+  FL_INPUT_PROBABILITIES = 1 /* x is p itself (MMDetection activated=True): CE = binary_cross_entropy(p, t),
+                                logs clamped at -100 as PyTorch's; gradient as PyTorch's BCE backward */
+} fl_input_kind;
 
-/* ---- handshake ---------------------------------------------------------------------- */
+typedef enum fl_target_kind {
+  FL_TARGET_DENSE = 0, /* numel elements of dtype: 0/1 or soft in [0, 1] */
+  FL_TARGET_INDEX = 1  /* numel / classes int64 class indices in [0, classes]; classes = background */
+} fl_target_kind;
+
+typedef enum fl_weight_kind {
+  FL_WEIGHT_NONE = 0,
+  FL_WEIGHT_ELEMENT = 1, /* numel elements */
+  FL_WEIGHT_ANCHOR = 2,  /* numel / classes elements: one per row (OpenPCDet) */
+  FL_WEIGHT_CLASS = 3    /* classes elements: one per column */
+} fl_weight_kind;
+
+/* One call's problem. All pointers are contiguous, of the same device (host for fl_*,
+ * device for fl_cuda_*). */
+typedef struct fl_problem {
+  int32_t struct_size;  /* sizeof(fl_problem): checked by the library */
+  int32_t dtype;        /* fl_dtype */
+  int32_t input_kind;   /* fl_input_kind */
+  int32_t target_kind;  /* fl_target_kind */
+  int32_t weight_kind;  /* fl_weight_kind */
+  int32_t reduction;    /* fl_reduction */
+  int64_t numel;        /* elements of input; 0 allowed */
+  int64_t classes;      /* C = input's last dimension (1 for a 0-dim input); numel % classes == 0 */
+  double alpha;         /* any negative value disables balancing; otherwise in [0, 1] */
+  double gamma;         /* finite, >= 0 */
+  double divisor;       /* MEAN: result = sum / divisor (numel, or MMDetection's avg_factor); else ignored */
+  const void* input;    /* numel elements of dtype */
+  const void* target;   /* see fl_target_kind */
+  const void* weight;   /* see fl_weight_kind; NULL with FL_WEIGHT_NONE */
+} fl_problem;
+
+/* ---- handshake and errors ------------------------------------------------------------- */
 FL_API int32_t fl_abi_version(void);
-/* libtorch version the library was compiled against, e.g. "1.13.1" (static string). */
-FL_API const char* fl_torch_version(void);
-/* 1 when the CUDA kernel is compiled into this build, 0 otherwise. */
-FL_API int32_t fl_cuda_compiled(void);
-/* 1 when a CUDA device is usable at run time, 0 otherwise (never fails). */
-FL_API int32_t fl_cuda_available(void);
-
-/* ---- errors (thread-local; valid until the next failing call on the same thread) ---- */
-FL_API const char* fl_last_error(void);       /* "" when none */
+FL_API const char* fl_last_error(void);       /* "" when none; valid until the next failing call on this thread */
 FL_API const char* fl_last_error_param(void); /* parameter name for FL_ARGUMENT_ERROR, else "" */
 
-/* ---- the operator --------------------------------------------------------------------
- * input:  logits, floating dtype (float16, bfloat16, float32, float64), any shape [..., C].
- * target: either dense, floating, same shape as input (0/1 or soft in [0,1]; torchvision),
- *         or int64 class indices of shape input.shape[:-1] with value C meaning background
- *         (MMCV semantics).
- * weight: optional (NULL for none), same dtype family; shape equal to input (per element),
- *         input.shape[:-1] (per anchor, OpenPCDet) or [C] (per class).
- * alpha:  negative disables balancing; otherwise in [0, 1].
- * gamma:  >= 0.
- * reduction: fl_reduction.
- * has_avg_factor / avg_factor: as MMDetection's weight_reduce_loss: with MEAN the result is
- *         sum / avg_factor; with NONE it has no effect; with SUM it is an argument error.
- *         avg_factor must be finite and > 0.
- * out:    receives a new owned handle; the result carries a grad_fn when any input requires grad.
- */
-FL_API fl_status fl_sigmoid_focal_loss(fl_tensor input, fl_tensor target, fl_tensor weight,
-                                       double alpha, double gamma, int32_t reduction,
-                                       int32_t has_avg_factor, double avg_factor, fl_tensor* out);
+/* ---- CPU kernels (host pointers) --------------------------------------------------------
+ * threads: how many threads to use (the caller passes torch.get_num_threads()); >= 1.
+ * Results are bit-for-bit identical for every thread count.
+ *
+ * forward:  out receives numel elements of dtype (NONE) or one element of dtype (MEAN, SUM).
+ *           An empty MEAN is NaN (as torch.mean), an empty SUM 0.
+ * backward: grad_output has numel elements (NONE) or one element (MEAN, SUM) of dtype;
+ *           grad_input receives numel elements of dtype: d(loss)/d(input) * grad_output.
+ * A class index out of [0, classes] is FL_ARGUMENT_ERROR naming "target". */
+FL_API fl_status fl_cpu_forward(const fl_problem* problem, void* out, int32_t threads);
+FL_API fl_status fl_cpu_backward(const fl_problem* problem, const void* grad_output, void* grad_input,
+                                 int32_t threads);
 
-/* Releases a handle returned by this library. NULL is ignored. */
-FL_API void fl_tensor_free(fl_tensor tensor);
+/* ---- CUDA kernels (libFocalLossNativeCuda.so; device pointers on device `device`) -------
+ * Same contracts as the CPU functions; launched on the default stream of `device`. The
+ * functions return after the work is enqueued, except when they must read back a result to
+ * report an error (a class index out of range). */
+FL_API int32_t fl_cuda_abi_version(void);
+FL_API int32_t fl_cuda_device_count(void); /* 0 when no driver or device; never fails */
+FL_API const char* fl_cuda_last_error(void);
+FL_API const char* fl_cuda_last_error_param(void);
+FL_API fl_status fl_cuda_forward(const fl_problem* problem, void* out, int32_t device);
+FL_API fl_status fl_cuda_backward(const fl_problem* problem, const void* grad_output, void* grad_input,
+                                  int32_t device);
 
 #ifdef __cplusplus
 }
