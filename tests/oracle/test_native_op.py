@@ -199,11 +199,14 @@ def test_non_contiguous_inputs_are_made_contiguous():
     assert torch.equal(a, b)
 
 
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
 @pytest.mark.parametrize("reduction", ["mean", "sum"])
-def test_reductions_identical_for_1_2_3_7_threads(reduction):
+def test_reductions_identical_for_1_2_3_7_threads(reduction, dtype):
+    # float64: the double partial sums reach the result unrounded, so any change of the summation
+    # order with the thread count shows
     torch.manual_seed(6)
-    x = torch.randn((1 << 20) + 17) * 3
-    t = (torch.rand((1 << 20) + 17) < 0.1).float()
+    x = (torch.randn((1 << 20) + 17) * 3).to(dtype)
+    t = (torch.rand((1 << 20) + 17) < 0.1).to(dtype)
     results = [nl.forward(x, t, None, 0.25, 2.0, reduction, threads=n).item() for n in [1, 2, 3, 7, 1]]
     assert results == [results[0]] * 5
 
@@ -461,3 +464,19 @@ def test_math_selftest_binary():
     assert os.path.exists(SELFTEST), "build/build-native.sh builds it"
     r = subprocess.run([SELFTEST], capture_output=True, text=True)
     assert r.returncode == 0, r.stdout + r.stderr
+
+
+@pytest.mark.parametrize("dtype", [torch.float16, torch.bfloat16])
+def test_low_precision_rounding_ties_to_even(dtype):
+    # probabilities p = 0 with t = 1, gamma 0, no alpha: the loss is exactly 100 (the log clamp), so the
+    # float32 result 100 * w is exact and often lies halfway between two values of dtype
+    g = torch.Generator().manual_seed(21)
+    w = (torch.rand(8192, generator=g) * 4).to(dtype)
+    p = torch.zeros(8192, dtype=dtype)
+    t = torch.ones(8192, dtype=dtype)
+    low = nl.forward(p, t, w, -1.0, 0.0, "none", input_kind="probabilities")
+    exact = w.float() * 100  # exact in float32
+    ties = (exact.to(dtype).float() - exact).abs() == (exact.to(torch.float64) - exact.to(dtype).double()).abs()
+    assert int(((exact.double() * 2).to(dtype).double() / 2 != exact.double()).sum()) > 0
+    assert torch.equal(low, exact.to(dtype)), "round to nearest, ties to even"
+    assert ties.any()
