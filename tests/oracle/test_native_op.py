@@ -480,3 +480,33 @@ def test_low_precision_rounding_ties_to_even(dtype):
     assert int(((exact.double() * 2).to(dtype).double() / 2 != exact.double()).sum()) > 0
     assert torch.equal(low, exact.to(dtype)), "round to nearest, ties to even"
     assert ties.any()
+
+
+def test_exports_only_the_c_abi():
+    r = subprocess.run(["nm", "-D", "--defined-only", LIB], capture_output=True, text=True)
+    assert r.returncode == 0
+    names = sorted(line.split()[-1] for line in r.stdout.splitlines() if line.strip())
+    assert names == ["fl_abi_version", "fl_cpu_backward", "fl_cpu_forward", "fl_last_error", "fl_last_error_param"]
+
+
+def test_thread_pool_works_in_a_forked_child():
+    x = torch.randn(1 << 18)
+    t = (torch.rand(1 << 18) < 0.2).float()
+    expected = nl.forward(x, t, None, 0.25, 2.0, "sum", threads=3)  # the parent's pool exists now
+    pid = os.fork()
+    if pid == 0:  # child: must not wait for the parent's (absent) workers
+        try:
+            ok = torch.equal(nl.forward(x, t, None, 0.25, 2.0, "sum", threads=3), expected)
+        finally:
+            os._exit(0 if ok else 3)
+    import time
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0
+            return
+        time.sleep(0.05)
+    os.kill(pid, 9)
+    os.waitpid(pid, 0)
+    pytest.fail("the forked child hung in the thread pool")
