@@ -18,7 +18,8 @@ import pytest
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from native_lib import LIB, load_op  # noqa: E402
+import native_lib as nl  # noqa: E402
+from native_lib import LIB  # noqa: E402
 
 pytestmark = pytest.mark.skipif(not os.path.exists(LIB), reason="run build/build-native.sh first")
 
@@ -34,7 +35,7 @@ FLOOR = 2.0 ** -126
 
 
 def op():
-    return load_op()
+    return nl.op()
 
 
 def logits(seed=0):
@@ -58,7 +59,7 @@ def hard_case(gamma, alpha, reduction=0):
     out = {}
     for dt in (torch.float32, torch.float64):
         xv = x.to(dt).requires_grad_(True)
-        loss = op()(xv, t.to(dt), None, alpha, gamma, reduction, None)
+        loss = op()(xv, t.to(dt), None, alpha, gamma, reduction)
         (g,) = torch.autograd.grad(loss.sum(), xv)
         out[dt] = (loss.detach(), g)
     return out
@@ -140,41 +141,75 @@ def test_reductions_deterministic_across_threads_all_gammas(gamma):
     torch.manual_seed(8)
     x = torch.randn((1 << 18) + 11) * 4
     t = (torch.rand((1 << 18) + 11) < 0.1).float()
-    threads = torch.get_num_threads()
-    try:
-        res = []
-        for n in [1, 2, 1, 2]:
-            torch.set_num_threads(n)
-            res.append((op()(x, t, None, 0.25, gamma, 1, None).item(), op()(x, t, None, 0.25, gamma, 2, None).item()))
-    finally:
-        torch.set_num_threads(threads)
-    assert res == [res[0]] * 4
+    res = []
+    for n in [1, 2, 3, 7, 1]:
+        res.append((nl.forward(x, t, None, 0.25, gamma, "mean", threads=n).item(),
+                    nl.forward(x, t, None, 0.25, gamma, "sum", threads=n).item()))
+    assert res == [res[0]] * 5
+
+
+def test_avx2_path_passes_the_same_checks():
+    # on CPUs with AVX-512F the float32 hard tiles run the AVX-512 kernels; this runs the AVX2 ones
+    env = dict(os.environ, FOCAL_LOSS_CPU_NO_AVX512="1")
+    r = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", os.path.abspath(__file__),
+                        "-k", "not portable and not avx"], env=env, capture_output=True, text=True)
+    assert r.returncode == 0, r.stdout[-4000:] + r.stderr[-2000:]
+
+
+_KERNEL_OUTPUTS = r"""
+import sys, torch
+sys.path.insert(0, sys.argv[1])
+import native_lib as nl
+torch.manual_seed(12)
+x = torch.cat([torch.randn(20011) * 8, torch.tensor([0.0, -0.0, 1e-30, 88.0, -88.0, 104.5, -104.5, 1e4, -1e4])])
+t = (torch.rand(x.numel()) < 0.3).float()
+w = torch.rand(x.numel())
+idx = torch.randint(0, 8, (x.numel() // 7 * 7 // 7,))
+xi = x[: idx.numel() * 7].reshape(-1, 7)
+out = []
+for gamma in [0.0, 0.5, 1.0, 2.0, 5.0]:
+    for red in ["none", "mean", "sum"]:
+        out.append(nl.forward(x, t, w, 0.25, gamma, red))
+        out.append(nl.forward(xi, idx, None, 0.25, gamma, red))
+    out.append(nl.backward(torch.randn(x.numel()), x, t, None, 0.25, gamma, "none"))
+    out.append(nl.backward(torch.tensor(0.7), x, t, w, 0.25, gamma, "mean"))
+    out.append(nl.backward(torch.tensor(0.7), xi, idx, None, -1.0, gamma, "sum"))
+sys.stdout.write(torch.cat([o.reshape(-1) for o in out]).numpy().tobytes().hex())
+"""
+
+
+def test_avx512_and_avx2_kernels_agree_bitwise():
+    here = os.path.dirname(os.path.abspath(__file__))
+    outs = []
+    for off in ["0", "1"]:
+        env = dict(os.environ, FOCAL_LOSS_CPU_NO_AVX512=off)
+        r = subprocess.run([sys.executable, "-c", _KERNEL_OUTPUTS, here], env=env, capture_output=True, text=True)
+        assert r.returncode == 0, r.stderr[-2000:]
+        outs.append(r.stdout)
+    assert outs[0] == outs[1]
 
 
 def test_portable_path_passes_the_same_checks():
     # the portable (non-AVX2) loops, selected by the environment variable, in a child process
     env = dict(os.environ, FOCAL_LOSS_CPU_NO_AVX2="1")
     r = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", os.path.abspath(__file__),
-                        "-k", "not portable"], env=env, capture_output=True, text=True)
+                        "-k", "not portable and not avx"], env=env, capture_output=True, text=True)
     assert r.returncode == 0, r.stdout[-4000:] + r.stderr[-2000:]
 
 
 @pytest.mark.parametrize("dtype", [torch.float32, torch.float64, torch.bfloat16])
-def test_large_gradient_buffer(dtype):
-    # gradients of 4 MiB and more are allocated in their own (huge-page advised) storage
+def test_large_mean_gradient_is_prefix_sum_gradient_over_n(dtype):
     torch.manual_seed(9)
     n = (1 << 20) + 5
     x = (torch.randn(n, dtype=torch.float64) * 5).to(dtype).requires_grad_(True)
     t = (torch.rand(n) < 0.2).to(dtype)
-    op()(x, t, None, 0.25, 2.0, 1, None).backward()
+    op()(x, t, None, 0.25, 2.0, "mean").backward()
     g1 = x.grad.clone()
     assert x.grad.is_contiguous() and x.grad.shape == x.shape and x.grad.dtype == dtype
     xs = x.detach()[: 1 << 10].clone().requires_grad_(True)
-    op()(xs, t[: 1 << 10], None, 0.25, 2.0, 2, None).backward()
+    op()(xs, t[: 1 << 10], None, 0.25, 2.0, "sum").backward()
     # mean over n elements: the same per-element gradients as a sum over a prefix, divided by n
     torch.testing.assert_close(g1[: 1 << 10].double() * n, xs.grad.double(),
                                rtol=1e-2 if dtype == torch.bfloat16 else 1e-5, atol=0)
-    op()(x, t, None, 0.25, 2.0, 1, None).backward()  # accumulates into the same .grad
+    op()(x, t, None, 0.25, 2.0, "mean").backward()  # accumulates into the same .grad
     assert torch.equal(x.grad, g1 + g1)
-    x.grad.resize_(3)  # the storage is an ordinary resizable one
-    assert x.grad.numel() == 3
