@@ -9,6 +9,7 @@
 #   nvidia-cuda-toolkit   nvcc, to compile-check the CUDA kernel (Debian contrib/non-free; no GPU needed)
 #   g++-11                nvcc 11.8's host compiler (it rejects g++ 12, bookworm's default)
 #   cmake, g++            native build
+#   fonts-dejavu-core     the font of the runtime benchmark's plot (build/bench-runtime.sh)
 #
 # The .NET SDK is expected on PATH (`dotnet`); NuGet packages are restored by `dotnet restore`.
 set -euo pipefail
@@ -16,7 +17,7 @@ set -euo pipefail
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 
-packages=(cmake g++ libtorch-dev python3-torchvision python3-pytest python3-mpmath)
+packages=(cmake g++ libtorch-dev python3-torchvision python3-pytest python3-mpmath fonts-dejavu-core)
 if [ "${FOCALLOSS_SKIP_CUDA:-0}" != "1" ]; then packages+=(nvidia-cuda-toolkit g++-11); fi
 
 missing=()
