@@ -12,13 +12,28 @@
 #   fonts-dejavu-core     the font of the runtime benchmark's plot (build/bench-runtime.sh)
 #
 # The .NET SDK is expected on PATH (`dotnet`); NuGet packages are restored by `dotnet restore`.
+#
+#   build/install-deps.sh          what build/test.sh needs (all of the above)
+#   build/install-deps.sh --demo   only what build/demo.sh needs: cmake, g++ (the native build);
+#                                  build/torchsharp-env.sh installs debootstrap itself when needed
 set -euo pipefail
+
+profile=all
+case "${1:-}" in
+  "") ;;
+  --demo) profile=demo ;;
+  *) echo "usage: build/install-deps.sh [--demo]" >&2; exit 2 ;;
+esac
 
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 
-packages=(cmake g++ libtorch-dev python3-torchvision python3-pytest python3-mpmath fonts-dejavu-core)
-if [ "${FOCALLOSS_SKIP_CUDA:-0}" != "1" ]; then packages+=(nvidia-cuda-toolkit g++-11); fi
+if [ "$profile" = demo ]; then
+  packages=(cmake g++)
+else
+  packages=(cmake g++ libtorch-dev python3-torchvision python3-pytest python3-mpmath fonts-dejavu-core)
+  if [ "${FOCALLOSS_SKIP_CUDA:-0}" != "1" ]; then packages+=(nvidia-cuda-toolkit g++-11); fi
+fi
 
 missing=()
 for p in "${packages[@]}"; do
