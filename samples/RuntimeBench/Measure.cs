@@ -51,7 +51,7 @@ namespace RuntimeBench
     /// Bytes a forward leaves allocated for its backward: the growth of the C heap in use (glibc mallinfo2: uordblks +
     /// hblkhd, every arena, where libtorch's CPU allocator gets its memory) from just before the forward to just after it,
     /// minus the loss tensor itself. The inputs exist before and are not counted; what remains is what autograd keeps
-    /// (saved intermediates, graph nodes) until backward. The smallest of three tries is reported, so an unrelated
+    /// (saved intermediates, graph nodes) until backward. The smaller of two tries is reported, so an unrelated
     /// allocation by another thread during one try does not count.
     /// </summary>
     internal static class Held
@@ -59,7 +59,7 @@ namespace RuntimeBench
         public static long ForBackward(Func<Tensor> forward, Tensor x)
         {
             long best = long.MaxValue;
-            for (int i = 0; i < 3; i++)
+            for (int i = 0; i < 2; i++)
             {
                 using var scope = torch.NewDisposeScope();
                 GC.Collect();
