@@ -37,7 +37,8 @@
 //   m       = q^gamma (1 for gamma = 0, also at q = 0)
 //   alpha_t = t*alpha + (1-t)*(1-alpha), or 1 when alpha < 0
 //   loss    = alpha_t * m * BCE
-//   dloss/dp = alpha_t * ( m * (p - t) / max((1-p)*p, 1e-12)       (PyTorch's BCE backward)
+//   dloss/dp = alpha_t * ( m * (p - t) / max((1-p)*p, eps)         (PyTorch's BCE backward;
+//                                                                   eps = float 1e-12, as PyTorch's)
 //                        + gamma * (1-2t) * q^(gamma-1) * BCE )    (d q^gamma/dp; 0 for gamma = 0)
 //   where q = 0 (only at p = t in {0, 1}, so BCE = 0) the second term is its limit 0 (no 0*inf for
 //   gamma < 1). Scalar code (prob_loss / prob_grad below), the same on the CPU and the device.
@@ -437,7 +438,7 @@ FL_HD T prob_grad(T p, T t, const Params<T>& prm) {
   const ProbElem<T> e = prob_eval(p, t, prm);
   const T g = kG == kGammaAny ? prm.gamma : T(kG);
   const T den0 = (one - p) * p;
-  const T eps = T(1e-12);
+  const T eps = T(1e-12f);  // PyTorch's EPSILON is a float: 1e-12f = 9.99999996e-13, also in float64
   const T den = den0 > eps ? den0 : eps;
   const T dbce = (p - t) / den;
   const T m = prob_pow(e.q, g);
