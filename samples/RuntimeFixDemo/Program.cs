@@ -29,7 +29,7 @@ var providers = fixAssembly.GetTypes()
     .Where(t => !t.IsAbstract && typeof(CodeFixProvider).IsAssignableFrom(t) && t.GetCustomAttributes<ExportCodeFixProviderAttribute>().Any())
     .Select(t => (CodeFixProvider)Activator.CreateInstance(t)!).ToImmutableArray();
 
-// The BCL of this runtime, the TorchSharp reference facade and FocalLoss.TorchSharp.
+// The BCL of this runtime, TorchSharp and FocalLoss.TorchSharp.
 var tpa = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator);
 var references = tpa.Where(p => Path.GetFileName(p) is var n && (n.StartsWith("System.", StringComparison.Ordinal) || n is "netstandard.dll" or "mscorlib.dll"))
     .Select(p => (MetadataReference)MetadataReference.CreateFromFile(p))
