@@ -36,7 +36,7 @@ cmake --build "$bdir" --parallel "$jobs"
 echo
 echo "build-native: libraries in $out"
 ls -1 "$out"/libFocalLossNative*.so
-cuda_line="$(grep -h "FocalLoss CUDA:" "$bdir/configure.log" 2>/dev/null | tail -1 | sed 's/^-- //')"
+cuda_line="$(grep -h "FocalLoss CUDA:" "$bdir/configure.log" 2>/dev/null | tail -1 | sed 's/^-- //' || true)"
 if [[ -f "$out/libFocalLossNativeCuda.so" ]]; then
   echo "build-native: CUDA library built (libFocalLossNativeCuda.so; static CUDA runtime)"
 else
