@@ -30,7 +30,7 @@ cpu="$(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | sed 's/.*: //' || echo 
   echo "What the six FocalLoss analyzers (FL0001-FL0006) add to a build, measured in-process on synthetic"
   echo "compilations generated in memory by \`samples/AnalyzerBench\` (a program, not a test): (1) ordinary C#"
   echo "(arithmetic, LINQ, strings, Math.Pow, no identifier named Exp) without a TorchSharp reference; (2) a"
-  echo "TorchSharp project (against the TorchSharp reference facade) where every file has several non-focal"
+  echo "TorchSharp project (against the real TorchSharp 0.107 assembly) where every file has several non-focal"
   echo "tensor methods (gamma correction \`img.pow(gamma)\`, normalisation, dense layers as mul/sum chains, sigmoid"
   echo "gating, a \`score.pow(a) * iou.pow(b)\` alignment metric, sigmoid distillation, a feature chain with a local"
   echo "named \`pt\`) and 9 files in 20 also hold a focal loss (correct OpenPCDet, MMDetection, YOLOv5 and"

@@ -27,6 +27,7 @@ fi
 step "Packing the FocalLoss.Analyzers NuGet package"
 dotnet pack src/FocalLoss.Analyzers.Package/FocalLoss.Analyzers.Package.csproj -c Release -nologo -v q
 version=$(sed -n 's:.*<Version>\(.*\)</Version>.*:\1:p' Directory.Build.props | head -1)
+torchsharp=$(sed -n 's:.*<TorchSharpVersion>\(.*\)</TorchSharpVersion>.*:\1:p' Directory.Packages.props | head -1)
 cache=$(dotnet nuget locals global-packages --list | sed 's/^global-packages: //')
 rm -rf "$cache/focalloss.analyzers/$version"
 ls -1 artifacts/packages/FocalLoss.Analyzers."$version".nupkg
@@ -38,6 +39,7 @@ cat > "$work/Directory.Build.props" <<EOF
 <Project><PropertyGroup>
   <FocalLossRepo>$root/</FocalLossRepo>
   <FocalLossAnalyzersVersion>$version</FocalLossAnalyzersVersion>
+  <TorchSharpVersion>$torchsharp</TorchSharpVersion>
 </PropertyGroup></Project>
 EOF
 cat > "$work/nuget.config" <<EOF

@@ -80,13 +80,13 @@ namespace AnalyzerBench
                 .Select(t => (DiagnosticAnalyzer)Activator.CreateInstance(t)!)
                 .ToImmutableArray();
 
-            // The BCL of this runtime, plus the TorchSharp reference facade where a scenario uses TorchSharp.
+            // The BCL of this runtime, plus the real TorchSharp assembly (metadata only) where a scenario uses TorchSharp.
             var tpa = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator);
             var bcl = tpa.Where(p => Path.GetFileName(p) is var n && (n.StartsWith("System.", StringComparison.Ordinal) || n is "netstandard.dll" or "mscorlib.dll"))
                 .OrderBy(p => p, StringComparer.Ordinal)
                 .Select(p => (MetadataReference)MetadataReference.CreateFromFile(p))
                 .ToList();
-            var torch = MetadataReference.CreateFromFile(typeof(TorchSharp.torch).Assembly.Location);
+            var torch = MetadataReference.CreateFromFile(typeof(Program).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "TorchSharpReference").Value!);
 
             var scenarios = new[] { Scenarios.Plain(files, longEvery), Scenarios.Torch(files, longEvery), Scenarios.Scalar(scalarFiles, longEvery) };
             if (dumpDirectory != null)

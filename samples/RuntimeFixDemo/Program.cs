@@ -29,12 +29,12 @@ var providers = fixAssembly.GetTypes()
     .Where(t => !t.IsAbstract && typeof(CodeFixProvider).IsAssignableFrom(t) && t.GetCustomAttributes<ExportCodeFixProviderAttribute>().Any())
     .Select(t => (CodeFixProvider)Activator.CreateInstance(t)!).ToImmutableArray();
 
-// The BCL of this runtime, TorchSharp and FocalLoss.TorchSharp.
+// The BCL of this runtime, the real TorchSharp assembly (metadata only) and FocalLoss.TorchSharp.
 var tpa = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator);
 var references = tpa.Where(p => Path.GetFileName(p) is var n && (n.StartsWith("System.", StringComparison.Ordinal) || n is "netstandard.dll" or "mscorlib.dll"))
     .Select(p => (MetadataReference)MetadataReference.CreateFromFile(p))
-    .Append(MetadataReference.CreateFromFile(typeof(TorchSharp.torch).Assembly.Location))
-    .Append(MetadataReference.CreateFromFile(typeof(FocalLoss.TorchSharp.focal).Assembly.Location))
+    .Append(MetadataReference.CreateFromFile(Assembly.GetEntryAssembly()!.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "TorchSharpReference").Value!))
+    .Append(MetadataReference.CreateFromFile(Path.Combine(AppContext.BaseDirectory, "FocalLoss.TorchSharp.dll")))
     .ToList();
 
 using var workspace = new AdhocWorkspace();

@@ -4,7 +4,7 @@ using System.Collections.Immutable;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
-using FocalLoss.Analyzers.Testing;
+using FocalLoss.Analyzers.Tests.Verification;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
@@ -18,8 +18,8 @@ namespace FocalLoss.Analyzers.Tests
     /// <summary>Compiles snippets directly (for evaluator tests and for code that does not compile), runs analyzers, and applies fixes outside the verifier.</summary>
     internal static class Compiler
     {
-        /// <summary>The FocalLoss.TorchSharp assembly (compiled against the facade).</summary>
-        public static MetadataReference RuntimeReference { get; } = MetadataReference.CreateFromFile(typeof(global::FocalLoss.TorchSharp.focal).Assembly.Location);
+        /// <summary>The FocalLoss.TorchSharp assembly (compiled against the real TorchSharp).</summary>
+        public static MetadataReference RuntimeReference => TestReferences.Runtime;
 
         public static CSharpCompilation Compile(string source, bool withTorchSharp = true, bool withRuntime = false) =>
             CSharpCompilation.Create(
@@ -28,7 +28,7 @@ namespace FocalLoss.Analyzers.Tests
                 References(withTorchSharp, withRuntime),
                 new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
 
-        /// <summary>A C# 12 library project against .NET 8, the TorchSharp facade and, <paramref name="withRuntime"/>, FocalLoss.TorchSharp.</summary>
+        /// <summary>A C# 12 library project against .NET 8, TorchSharp, TorchVision and, <paramref name="withRuntime"/>, FocalLoss.TorchSharp.</summary>
         public static Project AddProject(AdhocWorkspace workspace, bool withRuntime = false, NullableContextOptions nullable = NullableContextOptions.Disable) =>
             workspace.AddProject(ProjectInfo.Create(
                 ProjectId.CreateNewId(), VersionStamp.Default, "P", "P", LanguageNames.CSharp,
@@ -75,21 +75,8 @@ namespace FocalLoss.Analyzers.Tests
             return (fixedCompilation, (await document.GetTextAsync()).ToString());
         }
 
-        private static List<MetadataReference> References(bool withTorchSharp, bool withRuntime)
-        {
-            var references = new List<MetadataReference>(Basic.Reference.Assemblies.Net80.References.All);
-            if (withTorchSharp)
-            {
-                references.Add(TorchSharpFacade.Reference);
-            }
-
-            if (withRuntime)
-            {
-                references.Add(RuntimeReference);
-            }
-
-            return references;
-        }
+        /// <summary>.NET 8, and TorchSharp and TorchVision <paramref name="withTorchSharp"/>, and FocalLoss.TorchSharp <paramref name="withRuntime"/>.</summary>
+        private static List<MetadataReference> References(bool withTorchSharp, bool withRuntime) => TestReferences.For(withTorchSharp, withRuntime).ToList();
 
         /// <summary>Compiles and fails on any compile error.</summary>
         public static CSharpCompilation CompileClean(string source, bool withTorchSharp = true, bool withRuntime = false)

@@ -1,7 +1,8 @@
 using System.Threading.Tasks;
-using FocalLoss.Analyzers.Testing;
+using FocalLoss.Analyzers.Tests.Verification;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Testing;
 
 namespace FocalLoss.Analyzers.Tests
 {
@@ -13,10 +14,10 @@ namespace FocalLoss.Analyzers.Tests
         /// <summary>The diagnostics are reported and the action with <paramref name="equivalenceKey"/> gives <paramref name="fixedSource"/>.</summary>
         public static Task FixAsync(string source, string fixedSource, string equivalenceKey, DiagnosticResult[] expected)
         {
-            var test = new CodeFixTest<TAnalyzer, TCodeFix>
+            var test = new FocalCodeFixTest<TAnalyzer, TCodeFix>
             {
-                Sources = { source },
-                FixedSources = { fixedSource },
+                TestState = { Sources = { source } },
+                FixedState = { Sources = { fixedSource } },
                 CodeActionEquivalenceKey = equivalenceKey,
             };
             test.ExpectedDiagnostics.AddRange(expected);
@@ -26,14 +27,14 @@ namespace FocalLoss.Analyzers.Tests
         /// <summary>The diagnostics are reported and no code action is offered: the source stays as it is.</summary>
         public static Task NoFixAsync(string source, DiagnosticResult[] expected)
         {
-            var test = new CodeFixTest<TAnalyzer, TCodeFix>
+            var test = new FocalCodeFixTest<TAnalyzer, TCodeFix>
             {
-                Sources = { source },
-                FixedSources = { source },
+                TestState = { Sources = { source } },
+                FixedState = { Sources = { source } },
                 NumberOfIncrementalIterations = 0,
             };
             test.ExpectedDiagnostics.AddRange(expected);
-            test.FixedExpectedDiagnostics.AddRange(expected);
+            test.FixedState.ExpectedDiagnostics.AddRange(expected);
             return test.RunAsync();
         }
     }

@@ -53,6 +53,14 @@ def product_version() -> str:
     return version.text.strip()
 
 
+def torchsharp_version() -> str:
+    """The TorchSharp version the repository builds against (Directory.Packages.props), for the sample's package."""
+    props = ET.parse(REPO / "Directory.Packages.props").getroot()
+    version = props.find(".//TorchSharpVersion")
+    assert version is not None and version.text, "Directory.Packages.props has no <TorchSharpVersion>"
+    return version.text.strip()
+
+
 def diagnostics(output: str):
     """The distinct compiler/analyzer diagnostics of a build log as (file name, line, col, severity, id, message)."""
     found = set()
@@ -89,6 +97,7 @@ class Sample:
             "<Project>\n  <PropertyGroup>\n"
             f"    <FocalLossRepo>{REPO.as_posix()}/</FocalLossRepo>\n"
             f"    <FocalLossAnalyzersVersion>{version}</FocalLossAnalyzersVersion>\n"
+            f"    <TorchSharpVersion>{torchsharp_version()}</TorchSharpVersion>\n"
             "  </PropertyGroup>\n</Project>\n")
         (self.dir / "nuget.config").write_text(
             '<?xml version="1.0" encoding="utf-8"?>\n<configuration>\n  <packageSources>\n'
@@ -98,7 +107,7 @@ class Sample:
         self.built_once = False
 
     def build(self, *extra):
-        # The first build restores and builds the facade; later ones recompile the sample only
+        # The first build restores the packages; later ones recompile the sample only
         # (an incremental build would skip the compiler and print no analyzer warnings).
         args = ["dotnet", "build", str(self.project), "-nologo", "-v", "q", "-clp:NoSummary"]
         if self.built_once:

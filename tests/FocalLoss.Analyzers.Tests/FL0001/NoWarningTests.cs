@@ -1,6 +1,6 @@
 using System.Threading.Tasks;
 using FocalLoss.Analyzers.Analyzers;
-using FocalLoss.Analyzers.Testing;
+using FocalLoss.Analyzers.Tests.Verification;
 using Xunit;
 
 namespace FocalLoss.Analyzers.Tests.FL0001
@@ -10,7 +10,7 @@ namespace FocalLoss.Analyzers.Tests.FL0001
     {
         private static Task NoDiagnosticsAsync(string source)
         {
-            var test = new AnalyzerTest<InvertedModulatingFactorAnalyzer> { Sources = { source } };
+            var test = new FocalAnalyzerTest<InvertedModulatingFactorAnalyzer> { TestState = { Sources = { source } } };
             return test.RunAsync();
         }
 

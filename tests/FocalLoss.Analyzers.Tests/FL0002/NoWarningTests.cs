@@ -1,6 +1,6 @@
 using System.Threading.Tasks;
 using FocalLoss.Analyzers.Analyzers;
-using FocalLoss.Analyzers.Testing;
+using FocalLoss.Analyzers.Tests.Verification;
 using Xunit;
 
 namespace FocalLoss.Analyzers.Tests.FL0002
@@ -10,7 +10,7 @@ namespace FocalLoss.Analyzers.Tests.FL0002
     {
         private static Task NoDiagnosticsAsync(string source)
         {
-            var test = new AnalyzerTest<InvertedAlphaBalanceAnalyzer> { Sources = { source } };
+            var test = new FocalAnalyzerTest<InvertedAlphaBalanceAnalyzer> { TestState = { Sources = { source } } };
             return test.RunAsync();
         }
 

@@ -1,6 +1,6 @@
 using System.Threading.Tasks;
 using FocalLoss.Analyzers.Analyzers;
-using FocalLoss.Analyzers.Testing;
+using FocalLoss.Analyzers.Tests.Verification;
 using Xunit;
 
 namespace FocalLoss.Analyzers.Tests.FL0003
@@ -10,7 +10,7 @@ namespace FocalLoss.Analyzers.Tests.FL0003
     {
         private static Task NoDiagnosticsAsync(string source)
         {
-            var test = new AnalyzerTest<ProbabilitiesToLogitsLossAnalyzer> { Sources = { source } };
+            var test = new FocalAnalyzerTest<ProbabilitiesToLogitsLossAnalyzer> { TestState = { Sources = { source } } };
             return test.RunAsync();
         }
 

@@ -1,8 +1,9 @@
 using System.Threading.Tasks;
 using FocalLoss.Analyzers.Analyzers;
 using FocalLoss.Analyzers.CodeFixes;
-using FocalLoss.Analyzers.Testing;
+using FocalLoss.Analyzers.Tests.Verification;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Testing;
 using Xunit;
 
 namespace FocalLoss.Analyzers.Tests.FL0004

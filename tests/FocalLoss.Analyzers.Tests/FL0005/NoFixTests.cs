@@ -4,12 +4,13 @@ using System.Threading;
 using System.Threading.Tasks;
 using FocalLoss.Analyzers.Analyzers;
 using FocalLoss.Analyzers.CodeFixes;
-using FocalLoss.Analyzers.Testing;
+using FocalLoss.Analyzers.Tests.Verification;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Text;
+using Microsoft.CodeAnalysis.Testing;
 using Xunit;
 
 namespace FocalLoss.Analyzers.Tests.FL0005
@@ -20,15 +21,15 @@ namespace FocalLoss.Analyzers.Tests.FL0005
         private static async Task VerifyReportedWithoutFixAsync(string source, DiagnosticResult expected, LanguageVersion languageVersion = LanguageVersion.CSharp12)
         {
             // The diagnostic, exactly, and the fixed source equal to the original (the verifier fails if a fix is offered and changes it).
-            var test = new CodeFixTest<ReducedBeforeWeightingAnalyzer, ReducedBeforeWeightingCodeFixProvider>
+            var test = new FocalCodeFixTest<ReducedBeforeWeightingAnalyzer, ReducedBeforeWeightingCodeFixProvider>
             {
-                Sources = { source },
-                FixedSources = { source },
+                TestState = { Sources = { source } },
+                FixedState = { Sources = { source } },
                 LanguageVersion = languageVersion,
                 NullableContextOptions = languageVersion < LanguageVersion.CSharp8 ? NullableContextOptions.Disable : NullableContextOptions.Enable,
             };
             test.ExpectedDiagnostics.Add(expected);
-            test.FixedExpectedDiagnostics.Add(expected);
+            test.FixedState.ExpectedDiagnostics.Add(expected);
             await test.RunAsync();
 
             // And directly: no action is registered.
@@ -38,7 +39,7 @@ namespace FocalLoss.Analyzers.Tests.FL0005
         private static async Task<List<CodeAction>> ActionsForAsync(string source, LanguageVersion languageVersion)
         {
             using var workspace = new AdhocWorkspace();
-            var references = new List<MetadataReference>(Basic.Reference.Assemblies.Net80.References.All) { TorchSharpFacade.Reference };
+            var references = new List<MetadataReference>(Basic.Reference.Assemblies.Net80.References.All) { TestReferences.TorchSharp };
             var project = workspace.AddProject(ProjectInfo.Create(
                 ProjectId.CreateNewId(), VersionStamp.Default, "P", "P", LanguageNames.CSharp,
                 compilationOptions: new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary),

@@ -1,6 +1,6 @@
 using System.Threading.Tasks;
 using FocalLoss.Analyzers.Analyzers;
-using FocalLoss.Analyzers.Testing;
+using FocalLoss.Analyzers.Tests.Verification;
 using Xunit;
 
 namespace FocalLoss.Analyzers.Tests.FL0005
@@ -10,7 +10,7 @@ namespace FocalLoss.Analyzers.Tests.FL0005
     {
         private static Task VerifyNoDiagnosticAsync(string source)
         {
-            var test = new AnalyzerTest<ReducedBeforeWeightingAnalyzer> { Sources = { source } };
+            var test = new FocalAnalyzerTest<ReducedBeforeWeightingAnalyzer> { TestState = { Sources = { source } } };
             return test.RunAsync();
         }
 

@@ -1,7 +1,8 @@
 using System.Threading.Tasks;
 using FocalLoss.Analyzers.Analyzers;
 using FocalLoss.Analyzers.CodeFixes;
-using FocalLoss.Analyzers.Testing;
+using FocalLoss.Analyzers.Tests.Verification;
+using Microsoft.CodeAnalysis.Testing;
 using Xunit;
 
 namespace FocalLoss.Analyzers.Tests.FL0005
@@ -13,10 +14,10 @@ namespace FocalLoss.Analyzers.Tests.FL0005
 
         internal static Task VerifyFixAsync(string source, string fixedSource, params DiagnosticResult[] expected)
         {
-            var test = new CodeFixTest<ReducedBeforeWeightingAnalyzer, ReducedBeforeWeightingCodeFixProvider>
+            var test = new FocalCodeFixTest<ReducedBeforeWeightingAnalyzer, ReducedBeforeWeightingCodeFixProvider>
             {
-                Sources = { source },
-                FixedSources = { fixedSource },
+                TestState = { Sources = { source } },
+                FixedState = { Sources = { fixedSource } },
                 CodeActionEquivalenceKey = ReducedBeforeWeightingCodeFixProvider.EquivalenceKey,
             };
             test.ExpectedDiagnostics.AddRange(expected);
@@ -27,7 +28,7 @@ namespace FocalLoss.Analyzers.Tests.FL0005
             Verify.Diagnostic(Rules.Descriptors.ReducedBeforeWeighting).WithLocation(marker)
                 .WithMessage("'" + expression + "' reduces the cross entropy to its " + reducedTo + " " + string.Format(System.Globalization.CultureInfo.InvariantCulture, Rest, when));
 
-        /// <summary>The TorchSharp float overload of torchvision.ops.sigmoid_focal_loss, in its shape (without the dispose scope, which the facade lacks).</summary>
+        /// <summary>The TorchSharp float overload of torchvision.ops.sigmoid_focal_loss, in its shape (without the dispose scope, which does not change what it computes).</summary>
         [Fact]
         public Task TorchSharpFloatOverload_ReportsReductionParameterPassedToCrossEntropy() => VerifyFixAsync(
             Runtime.SeedLosses.TorchSharpFloatOverload,

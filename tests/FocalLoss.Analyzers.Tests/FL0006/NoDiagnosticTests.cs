@@ -1,7 +1,7 @@
 using System.Linq;
 using System.Threading.Tasks;
 using FocalLoss.Analyzers.Analyzers;
-using FocalLoss.Analyzers.Testing;
+using FocalLoss.Analyzers.Tests.Verification;
 using Xunit;
 
 namespace FocalLoss.Analyzers.Tests.FL0006
@@ -11,7 +11,7 @@ namespace FocalLoss.Analyzers.Tests.FL0006
     {
         private static Task NoDiagnosticsAsync(string source)
         {
-            var test = new AnalyzerTest<PtNotationAnalyzer> { Sources = { source } };
+            var test = new FocalAnalyzerTest<PtNotationAnalyzer> { TestState = { Sources = { source } } };
             return test.RunAsync();
         }
 

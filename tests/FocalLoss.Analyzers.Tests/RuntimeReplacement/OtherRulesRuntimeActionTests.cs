@@ -2,10 +2,11 @@ using System.Collections.Generic;
 using System.Threading.Tasks;
 using FocalLoss.Analyzers.Analyzers;
 using FocalLoss.Analyzers.CodeFixes;
-using FocalLoss.Analyzers.Testing;
+using FocalLoss.Analyzers.Tests.Verification;
 using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Testing;
 using Xunit;
 using static FocalLoss.Analyzers.Tests.Runtime.RuntimeTestSupport;
 
@@ -14,7 +15,7 @@ namespace FocalLoss.Analyzers.Tests.Runtime
     /// <summary>
     /// "Use FocalLoss.TorchSharp sigmoid_focal_loss" for FL0002 (from the alpha balance), FL0003 (from the probability
     /// argument: the walk starts at the logits loss that takes it) and FL0005 (from the reducing call): offered second,
-    /// after the rule's in-place fix; the rewrite is exact, compiles against the facade plus FocalLoss.TorchSharp, and
+    /// after the rule's in-place fix; the rewrite is exact, compiles against TorchSharp plus FocalLoss.TorchSharp, and
     /// computes the correct focal loss. The dotnet-format replay still applies the in-place fix.
     /// </summary>
     public sealed class OtherRulesRuntimeActionTests
@@ -23,14 +24,14 @@ namespace FocalLoss.Analyzers.Tests.Runtime
             where TAnalyzer : DiagnosticAnalyzer, new()
             where TProvider : CodeFixProvider, new()
         {
-            var test = new CodeFixTest<TAnalyzer, TProvider>
+            var test = new FocalCodeFixTest<TAnalyzer, TProvider>
             {
-                Sources = { source },
-                FixedSources = { runtimeFixed },
+                TestState = { Sources = { source } },
+                FixedState = { Sources = { runtimeFixed } },
                 FormatFixedSources = { inPlaceFixed },
                 CodeActionEquivalenceKey = RuntimeReplacement.EquivalenceKey,
             };
-            test.AdditionalReferences.Add(RuntimeReference);
+            test.TestState.AdditionalReferences.Add(RuntimeReference);
             test.ExpectedDiagnostics.Add(expected);
             return test.RunAsync();
         }

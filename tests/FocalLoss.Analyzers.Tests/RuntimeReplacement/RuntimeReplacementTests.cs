@@ -2,7 +2,8 @@ using System.Linq;
 using System.Threading.Tasks;
 using FocalLoss.Analyzers.Analyzers;
 using FocalLoss.Analyzers.CodeFixes;
-using FocalLoss.Analyzers.Testing;
+using FocalLoss.Analyzers.Tests.Verification;
+using Microsoft.CodeAnalysis.Testing;
 using Xunit;
 using static FocalLoss.Analyzers.Tests.Runtime.RuntimeTestSupport;
 
@@ -10,7 +11,7 @@ namespace FocalLoss.Analyzers.Tests.Runtime
 {
     /// <summary>
     /// "Use FocalLoss.TorchSharp sigmoid_focal_loss": the second FL0001 action replaces a recognised hand-written loss
-    /// with one runtime call. The rewritten code must compile against the facade plus FocalLoss.TorchSharp, map every
+    /// with one runtime call. The rewritten code must compile against TorchSharp plus FocalLoss.TorchSharp, map every
     /// argument exactly, and compute the correct focal loss (checked with the evaluator against the correct original).
     /// </summary>
     public sealed class RuntimeReplacementTests
@@ -19,14 +20,14 @@ namespace FocalLoss.Analyzers.Tests.Runtime
 
         private static Task VerifyRuntimeFixAsync(string source, string runtimeFixed, string inPlaceFixed, params DiagnosticResult[] expected)
         {
-            var test = new CodeFixTest<InvertedModulatingFactorAnalyzer, InvertedModulatingFactorCodeFixProvider>
+            var test = new FocalCodeFixTest<InvertedModulatingFactorAnalyzer, InvertedModulatingFactorCodeFixProvider>
             {
-                Sources = { source },
-                FixedSources = { runtimeFixed },
+                TestState = { Sources = { source } },
+                FixedState = { Sources = { runtimeFixed } },
                 FormatFixedSources = { inPlaceFixed },
                 CodeActionEquivalenceKey = RuntimeReplacement.EquivalenceKey,
             };
-            test.AdditionalReferences.Add(RuntimeReference);
+            test.TestState.AdditionalReferences.Add(RuntimeReference);
             test.ExpectedDiagnostics.AddRange(expected);
             return test.RunAsync();
         }

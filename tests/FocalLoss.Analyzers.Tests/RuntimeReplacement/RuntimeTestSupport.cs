@@ -22,7 +22,7 @@ namespace FocalLoss.Analyzers.Tests.Runtime
     /// <summary>Compiling against FocalLoss.TorchSharp, listing offered actions, and comparing what losses compute.</summary>
     internal static class RuntimeTestSupport
     {
-        /// <summary>The FocalLoss.TorchSharp assembly (compiled against the facade).</summary>
+        /// <summary>The FocalLoss.TorchSharp assembly (compiled against TorchSharp).</summary>
         public static MetadataReference RuntimeReference => Compiler.RuntimeReference;
 
         /// <summary>Removes the <c>{|#n:</c> ... <c>|}</c> markup.</summary>

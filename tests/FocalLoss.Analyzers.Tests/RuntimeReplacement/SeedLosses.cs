@@ -221,7 +221,7 @@ public static class Ops
 
         // ---------------------------------------------------------------------------------------------
         // TorchSharp's float overload of torchvision.ops.sigmoid_focal_loss (src/TorchVision/Ops.cs), in its shape
-        // (without the dispose scope, which the facade lacks): the reduction goes into the cross entropy.
+        // (without the dispose scope, which does not change what it computes): the reduction goes into the cross entropy.
 
         /// <summary>As published: the reduction parameter passed to the cross entropy, alpha applied under <c>if (alpha &gt;= 0)</c>.</summary>
         public const string TorchSharpFloatOverload = @"using TorchSharp;
