@@ -18,7 +18,10 @@ namespace FocalLoss.Analyzers.Tests
     /// <summary>Compiles snippets directly (for evaluator tests and for code that does not compile), runs analyzers, and applies fixes outside the verifier.</summary>
     internal static class Compiler
     {
-        /// <summary>The FocalLoss.TorchSharp assembly (compiled against the facade).</summary>
+        /// <summary>TorchVision (torchvision.ops), for sources that call torchvision's focal loss.</summary>
+        public static MetadataReference TorchVisionReference { get; } = MetadataReference.CreateFromFile(typeof(global::TorchSharp.torchvision).Assembly.Location);
+
+        /// <summary>The FocalLoss.TorchSharp assembly.</summary>
         public static MetadataReference RuntimeReference { get; } = MetadataReference.CreateFromFile(typeof(global::FocalLoss.TorchSharp.focal).Assembly.Location);
 
         public static CSharpCompilation Compile(string source, bool withTorchSharp = true, bool withRuntime = false) =>

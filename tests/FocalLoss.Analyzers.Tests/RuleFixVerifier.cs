@@ -17,6 +17,7 @@ namespace FocalLoss.Analyzers.Tests
             {
                 Sources = { source },
                 FixedSources = { fixedSource },
+                AdditionalReferences = { Compiler.TorchVisionReference },
                 CodeActionEquivalenceKey = equivalenceKey,
             };
             test.ExpectedDiagnostics.AddRange(expected);
@@ -30,6 +31,7 @@ namespace FocalLoss.Analyzers.Tests
             {
                 Sources = { source },
                 FixedSources = { source },
+                AdditionalReferences = { Compiler.TorchVisionReference },
                 NumberOfIncrementalIterations = 0,
             };
             test.ExpectedDiagnostics.AddRange(expected);

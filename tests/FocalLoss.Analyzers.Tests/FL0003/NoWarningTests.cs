@@ -10,7 +10,7 @@ namespace FocalLoss.Analyzers.Tests.FL0003
     {
         private static Task NoDiagnosticsAsync(string source)
         {
-            var test = new AnalyzerTest<ProbabilitiesToLogitsLossAnalyzer> { Sources = { source } };
+            var test = new AnalyzerTest<ProbabilitiesToLogitsLossAnalyzer> { Sources = { source }, AdditionalReferences = { Compiler.TorchVisionReference } };
             return test.RunAsync();
         }
 
