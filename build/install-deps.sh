@@ -2,11 +2,12 @@
 # Installs what the build and the tests need on a fresh Debian bookworm machine (run as root, or
 # with sudo available). Idempotent: packages already present are not fetched again.
 #
-#   libtorch-dev          libtorch 1.13.1 (CPU build) headers, CMake config and libraries
 #   python3-torchvision   the independent oracle (torchvision.ops.sigmoid_focal_loss) + Python torch
+#                         (the native libraries link no libtorch; only the Python tests use torch)
 #   python3-pytest        runs tests/oracle
 #   python3-mpmath        high-precision reference where torchvision itself loses the value
-#   nvidia-cuda-toolkit   nvcc, to compile-check the CUDA kernel (Debian contrib/non-free; no GPU needed)
+#   nvidia-cuda-toolkit   nvcc + static CUDA runtime, to build libFocalLossNativeCuda.so (Debian
+#                         contrib/non-free; no GPU needed to build)
 #   g++-11                nvcc 11.8's host compiler (it rejects g++ 12, bookworm's default)
 #   cmake, g++            native build
 #
@@ -16,7 +17,7 @@ set -euo pipefail
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 
-packages=(cmake g++ libtorch-dev python3-torchvision python3-pytest python3-mpmath)
+packages=(cmake g++ python3-torchvision python3-pytest python3-mpmath)
 if [ "${FOCALLOSS_SKIP_CUDA:-0}" != "1" ]; then packages+=(nvidia-cuda-toolkit g++-11); fi
 
 missing=()

@@ -1,35 +1,31 @@
-// Kernel micro-benchmark: CPU time per element of the fused forward and backward kernels, separately.
-//
-// Meant for A/B comparisons of the element math on a shared (noisy) machine: besides wall-clock
-// time it reports CPU time, which other processes on the machine disturb much less:
-//  - thread: CLOCK_THREAD_CPUTIME_ID of the calling thread (with --threads 1 all the work runs on
-//            it, so this is the kernel's own CPU time);
-//  - (of it sys): the part of the thread's CPU time spent in the kernel (getrusage RUSAGE_THREAD,
-//            microsecond resolution): page faults on freshly allocated output memory;
-//  - process: CLOCK_PROCESS_CPUTIME_ID (all threads; with --threads > 1 it also counts the time
-//            OpenMP worker threads spend spinning at the end of a parallel region).
-// Medians over --reps runs, in ns per element. Calls the dispatcher ops directly (no autograd).
+// Kernel micro-benchmark over the C ABI (no libtorch): time per element of the fused forward and
+// backward CPU kernels, separately, against plain streaming loops that move comparable bytes:
+//   stream r2    s += a[i] + b[i]        reads 2 floats (8 B/element): the bytes of a forward
+//   stream r2w1  c[i] = a[i] + b[i]      reads 2, writes 1 float (12 B/element): a backward's bytes
+// both run on the same number of threads (one contiguous slice each). Besides wall-clock time it
+// reports CPU time, which other processes on a shared machine disturb much less:
+//  - thread: CLOCK_THREAD_CPUTIME_ID of the calling thread (with --threads 1 all the work runs on it);
+//  - process: CLOCK_PROCESS_CPUTIME_ID (all threads).
+// Medians over --reps runs, in ns per element. Output buffers are allocated once and reused
+// (--fresh-output 1: a new malloc'd gradient per backward call, first-touch page faults included).
 //
 // Usage: focal_loss_kernel_bench [--log2 23] [--threads 1] [--reps 15] [--dtype f32|f64|f16|bf16]
 //                                [--gamma 2] [--alpha 0.25] [--targets dense|soft|index] [--classes 80]
-//                                [--reduction mean|sum|none]
-#include <ATen/ATen.h>
-#include <ATen/Parallel.h>
-#include <ATen/core/dispatch/Dispatcher.h>
-#include <torch/version.h>
+//                                [--reduction mean|sum|none] [--kind logits|prob] [--fresh-output 0|1]
+#include "focal_loss_c_api.h"
 
 #include <algorithm>
-#include <chrono>
+#include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
 #include <functional>
+#include <random>
 #include <string>
+#include <thread>
 #include <vector>
-
-#include <dlfcn.h>
-#include <sys/resource.h>
 
 namespace {
 
@@ -39,24 +35,17 @@ double clock_s(clockid_t id) {
   return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
 }
 
-double thread_sys_s() {
-  rusage ru{};
-  getrusage(RUSAGE_THREAD, &ru);
-  return static_cast<double>(ru.ru_stime.tv_sec) + 1e-6 * static_cast<double>(ru.ru_stime.tv_usec);
-}
-
 struct Times {
-  double wall, thread, process, sys;
+  double wall, thread, process;
 };
 
 Times measure(const std::function<void()>& fn, int reps) {
   fn();  // warm-up
-  std::vector<double> w, th, pr, sy;
+  std::vector<double> w, th, pr;
   for (int r = 0; r < reps; ++r) {
     const double w0 = clock_s(CLOCK_MONOTONIC), t0 = clock_s(CLOCK_THREAD_CPUTIME_ID),
-                 p0 = clock_s(CLOCK_PROCESS_CPUTIME_ID), s0 = thread_sys_s();
+                 p0 = clock_s(CLOCK_PROCESS_CPUTIME_ID);
     fn();
-    sy.push_back(thread_sys_s() - s0);
     w.push_back(clock_s(CLOCK_MONOTONIC) - w0);
     th.push_back(clock_s(CLOCK_THREAD_CPUTIME_ID) - t0);
     pr.push_back(clock_s(CLOCK_PROCESS_CPUTIME_ID) - p0);
@@ -65,15 +54,42 @@ Times measure(const std::function<void()>& fn, int reps) {
     std::sort(v.begin(), v.end());
     return v[v.size() / 2];
   };
-  return {med(w), med(th), med(pr), med(sy)};
+  return {med(w), med(th), med(pr)};
+}
+
+// Runs body(begin, end) over [0, n) in `threads` contiguous slices (the calling thread takes one).
+void sliced(int64_t n, int threads, const std::function<void(int64_t, int64_t)>& body) {
+  std::vector<std::thread> ts;
+  const int64_t per = (n + threads - 1) / threads;
+  for (int k = 1; k < threads; ++k)
+    ts.emplace_back([&, k] { body(std::min(n, k * per), std::min(n, (k + 1) * per)); });
+  body(0, std::min(n, per));
+  for (auto& t : ts) t.join();
+}
+
+void check(fl_status s, const char* what) {
+  if (s != FL_OK) {
+    std::fprintf(stderr, "%s: status %d: %s\n", what, s, fl_last_error());
+    std::exit(1);
+  }
+}
+
+uint16_t to_half_bits(float f, bool bf16) {  // for input generation only (truncating is fine here)
+  uint32_t u;
+  std::memcpy(&u, &f, 4);
+  if (bf16) return static_cast<uint16_t>(u >> 16);
+  const uint32_t sign = (u >> 16) & 0x8000u, e = (u >> 23) & 0xffu;
+  if (e < 113) return static_cast<uint16_t>(sign);
+  if (e > 142) return static_cast<uint16_t>(sign | 0x7bffu);
+  return static_cast<uint16_t>(sign | ((e - 112) << 10) | ((u >> 13) & 0x3ffu));
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  int log2n = 23, threads = 1, reps = 15, classes = 80;
+  int log2n = 23, threads = 1, reps = 15, classes = 80, fresh = 0;
   double gamma = 2.0, alpha = 0.25;
-  std::string dtype = "f32", targets = "dense", reduction = "mean";
+  std::string dtype = "f32", targets = "dense", reduction = "mean", kind = "logits";
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string k = argv[i];
     const char* v = argv[i + 1];
@@ -86,52 +102,106 @@ int main(int argc, char** argv) {
     else if (k == "--dtype") dtype = v;
     else if (k == "--targets") targets = v;
     else if (k == "--reduction") reduction = v;
+    else if (k == "--kind") kind = v;
+    else if (k == "--fresh-output") fresh = std::atoi(v);
+    else {
+      std::fprintf(stderr, "unknown option %s\n", k.c_str());
+      return 2;
+    }
   }
-  // The operator registers itself when the library is loaded (it is linked, but nothing here
-  // references a symbol of it; load it explicitly so that the registration is present).
-  if (!dlopen("libFocalLossNative.so", RTLD_NOW | RTLD_GLOBAL)) {
-    std::fprintf(stderr, "dlopen: %s\n", dlerror());
-    return 1;
-  }
-  at::set_num_threads(threads);
-  const at::ScalarType st = dtype == "f64" ? at::kDouble : dtype == "f16" ? at::kHalf
-                          : dtype == "bf16" ? at::kBFloat16 : at::kFloat;
-  const int64_t red = reduction == "none" ? 0 : reduction == "sum" ? 2 : 1;
+  const int dt = dtype == "f64" ? FL_FLOAT64 : dtype == "f16" ? FL_FLOAT16 : dtype == "bf16" ? FL_BFLOAT16 : FL_FLOAT32;
+  const int es = dt == FL_FLOAT64 ? 8 : dt == FL_FLOAT32 ? 4 : 2;
+  const int red = reduction == "none" ? FL_REDUCTION_NONE : reduction == "sum" ? FL_REDUCTION_SUM : FL_REDUCTION_MEAN;
+  const bool prob = kind == "prob";
   const int64_t n = int64_t(1) << log2n;
-  at::manual_seed(0);
   const int64_t C = targets == "index" ? classes : 1;
-  at::Tensor x = (at::randn({n / C, C}, at::kFloat) * 3).to(st);
-  at::Tensor t;
-  if (targets == "index")
-    t = at::randint(0, C + 1, {n / C}, at::kLong);
-  else if (targets == "soft")
-    t = at::rand({n / C, C}, at::kFloat).to(st);
-  else
-    t = (at::rand({n / C, C}, at::kFloat) < 0.1).to(st);
-  const int64_t numel = x.numel();
+  const int64_t numel = n / C * C, rows = numel / C;
 
-  auto fwd = c10::Dispatcher::singleton()
-                 .findSchemaOrThrow("focal_loss::sigmoid_focal_loss", "")
-                 .typed<at::Tensor(const at::Tensor&, const at::Tensor&, const c10::optional<at::Tensor>&, double,
-                                   double, int64_t, c10::optional<double>)>();
-  auto bwd = c10::Dispatcher::singleton()
-                 .findSchemaOrThrow("focal_loss::sigmoid_focal_loss_backward", "")
-                 .typed<at::Tensor(const at::Tensor&, const at::Tensor&, const at::Tensor&,
-                                   const c10::optional<at::Tensor>&, double, double, int64_t,
-                                   c10::optional<double>)>();
-  at::Tensor gout = red == 0 ? at::ones_like(x) : at::ones({}, x.options());
-  const Times tf = measure([&] { fwd.call(x, t, c10::nullopt, alpha, gamma, red, c10::nullopt); }, reps);
-  const Times tb = measure([&] { bwd.call(gout, x, t, c10::nullopt, alpha, gamma, red, c10::nullopt); }, reps);
-  at::Tensor a = at::randn({numel}, at::kFloat), b = at::randn({numel}, at::kFloat), c = at::empty({numel}, at::kFloat);
-  const Times ts = measure([&] { at::add_out(c, a, b); }, reps);
+  std::mt19937_64 rng(0);
+  std::normal_distribution<float> nd(0.0f, 3.0f);
+  std::uniform_real_distribution<float> ud(0.0f, 1.0f);
+  auto put = [&](std::vector<unsigned char>& buf, int64_t i, float v) {
+    if (dt == FL_FLOAT32) std::memcpy(&buf[i * 4], &v, 4);
+    else if (dt == FL_FLOAT64) { double d = v; std::memcpy(&buf[i * 8], &d, 8); }
+    else { uint16_t h = to_half_bits(v, dt == FL_BFLOAT16); std::memcpy(&buf[i * 2], &h, 2); }
+  };
+  std::vector<unsigned char> x(numel * es), t, out(red == FL_REDUCTION_NONE ? numel * es : 8), grad(numel * es),
+      gout(red == FL_REDUCTION_NONE ? numel * es : 8);
+  std::vector<int64_t> idx;
+  for (int64_t i = 0; i < numel; ++i) put(x, i, prob ? ud(rng) : nd(rng));
+  if (targets == "index") {
+    idx.resize(rows);
+    std::uniform_int_distribution<int64_t> id(0, C);
+    for (auto& v : idx) v = id(rng);
+  } else {
+    t.resize(numel * es);
+    for (int64_t i = 0; i < numel; ++i) put(t, i, targets == "soft" ? ud(rng) : (ud(rng) < 0.1f ? 1.0f : 0.0f));
+  }
+  for (int64_t i = 0; i < (red == FL_REDUCTION_NONE ? numel : 1); ++i) put(gout, i, 1.0f);
+
+  fl_problem p;
+  std::memset(&p, 0, sizeof p);
+  p.struct_size = sizeof p;
+  p.dtype = dt;
+  p.input_kind = prob ? FL_INPUT_PROBABILITIES : FL_INPUT_LOGITS;
+  p.target_kind = targets == "index" ? FL_TARGET_INDEX : FL_TARGET_DENSE;
+  p.reduction = red;
+  p.numel = numel;
+  p.classes = C;
+  p.alpha = alpha;
+  p.gamma = gamma;
+  p.divisor = static_cast<double>(numel);
+  p.input = x.data();
+  p.target = targets == "index" ? static_cast<const void*>(idx.data()) : t.data();
+
+  const Times tf = measure([&] { check(fl_cpu_forward(&p, out.data(), threads), "forward"); }, reps);
+  const Times tb = measure([&] {
+    if (fresh) {
+      void* g = std::malloc(static_cast<size_t>(numel) * es);
+      check(fl_cpu_backward(&p, gout.data(), g, threads), "backward");
+      std::free(g);
+    } else {
+      check(fl_cpu_backward(&p, gout.data(), grad.data(), threads), "backward");
+    }
+  }, reps);
+
+  std::vector<float> a(numel), b(numel), c(numel);
+  for (int64_t i = 0; i < numel; ++i) { a[i] = nd(rng); b[i] = nd(rng); }
+  std::vector<double> sums(threads);
+  const Times ts2 = measure([&] {
+    sliced(numel, threads, [&](int64_t b0, int64_t e0) {
+      float s[16] = {0};  // 16 independent accumulators: vectorised, bound by memory, not add latency
+      int64_t i = b0;
+      for (; i + 16 <= e0; i += 16)
+        for (int l = 0; l < 16; ++l) s[l] += a[i + l] + b[i + l];
+      for (; i < e0; ++i) s[0] += a[i] + b[i];
+      float tot = 0;
+      for (float v : s) tot += v;
+      sums[b0 * threads / std::max<int64_t>(numel, 1)] = tot;
+    });
+  }, reps);
+  const Times ts3 = measure([&] {
+    sliced(numel, threads, [&](int64_t b0, int64_t e0) {
+      for (int64_t i = b0; i < e0; ++i) c[i] = a[i] + b[i];
+    });
+  }, reps);
+
   const double k = 1e9 / static_cast<double>(numel);
-  std::printf("libtorch %s, %d threads, N = %lld, %s, %s targets, gamma %g, alpha %g, reduction %s\n", TORCH_VERSION,
-              at::get_num_threads(), static_cast<long long>(numel), dtype.c_str(), targets.c_str(), gamma, alpha,
-              reduction.c_str());
-  std::printf("%-10s %12s %12s %12s %12s   (ns/element, medians of %d)\n", "", "wall", "thread cpu",
-              "(of it sys)", "process cpu", reps);
-  std::printf("%-10s %12.3f %12.3f %12.3f %12.3f\n", "forward", tf.wall * k, tf.thread * k, tf.sys * k, tf.process * k);
-  std::printf("%-10s %12.3f %12.3f %12.3f %12.3f\n", "backward", tb.wall * k, tb.thread * k, tb.sys * k, tb.process * k);
-  std::printf("%-10s %12.3f %12.3f %12.3f %12.3f\n", "stream a+b", ts.wall * k, ts.thread * k, ts.sys * k, ts.process * k);
+  std::printf("C ABI v%d, %d threads, N = %lld, %s %s, %s targets%s, gamma %g, alpha %g, reduction %s%s\n",
+              fl_abi_version(), threads, static_cast<long long>(numel), dtype.c_str(), kind.c_str(), targets.c_str(),
+              targets == "index" ? (" (C = " + std::to_string(C) + ")").c_str() : "", gamma, alpha, reduction.c_str(),
+              fresh ? ", fresh gradient buffer per call" : "");
+  std::printf("%-22s %10s %12s %12s   (ns/element, medians of %d)\n", "", "wall", "thread cpu", "process cpu", reps);
+  auto row = [&](const char* name, const Times& tm) {
+    std::printf("%-22s %10.3f %12.3f %12.3f\n", name, tm.wall * k, tm.thread * k, tm.process * k);
+  };
+  row("forward", tf);
+  row("backward", tb);
+  row("stream r2 (8 B/el)", ts2);
+  row("stream r2w1 (12 B/el)", ts3);
+  std::printf("ratios (wall): forward / stream r2 = %.2f, backward / stream r2w1 = %.2f, "
+              "forward+backward / (r2 + r2w1) = %.2f (20 B/element)\n",
+              tf.wall / ts2.wall, tb.wall / ts3.wall, (tf.wall + tb.wall) / (ts2.wall + ts3.wall));
+  if (sums[0] == 12345.0) std::printf(" ");  // keep the r2 loop's result alive
   return 0;
 }

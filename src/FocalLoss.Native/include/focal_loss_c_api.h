@@ -60,6 +60,12 @@ typedef enum fl_input_kind {
   FL_INPUT_PROBABILITIES = 1 /* x is p itself (MMDetection activated=True): CE = binary_cross_entropy(p, t),
                                 logs clamped at -100 as PyTorch's; gradient as PyTorch's BCE backward */
 } fl_input_kind;
+/* FL_INPUT_PROBABILITIES, exactly (p in [0, 1] is not checked; outside it the result is unspecified):
+ *   q = t*(1-p) + (1-t)*p,  alpha_t = t*alpha + (1-t)*(1-alpha) (1 when alpha < 0)
+ *   BCE = -(t*max(log p, -100) + (1-t)*max(log1p(-p), -100))
+ *   loss = alpha_t * q^gamma * BCE
+ *   dloss/dp = alpha_t * ( q^gamma * (p - t) / max((1-p)*p, 1e-12f)
+ *                        + gamma * (1-2t) * q^(gamma-1) * BCE )   (second term 0 for gamma 0 or q 0) */
 
 typedef enum fl_target_kind {
   FL_TARGET_DENSE = 0, /* numel elements of dtype: 0/1 or soft in [0, 1] */
@@ -86,10 +92,12 @@ typedef struct fl_problem {
   int64_t classes;      /* C = input's last dimension (1 for a 0-dim input); numel % classes == 0 */
   double alpha;         /* any negative value disables balancing; otherwise in [0, 1] */
   double gamma;         /* finite, >= 0 */
-  double divisor;       /* MEAN: result = sum / divisor (numel, or MMDetection's avg_factor); else ignored */
+  double divisor;       /* MEAN: result = sum / divisor (numel, or MMDetection's avg_factor); finite and > 0,
+                           or 0 with numel 0 (the NaN of an empty mean); else "avg_factor" error.
+                           NONE, SUM: ignored */
   const void* input;    /* numel elements of dtype */
   const void* target;   /* see fl_target_kind */
-  const void* weight;   /* see fl_weight_kind; NULL with FL_WEIGHT_NONE */
+  const void* weight;   /* see fl_weight_kind; NULL with FL_WEIGHT_NONE (else a "weight" error) */
 } fl_problem;
 
 /* ---- handshake and errors ------------------------------------------------------------- */
@@ -98,14 +106,19 @@ FL_API const char* fl_last_error(void);       /* "" when none; valid until the n
 FL_API const char* fl_last_error_param(void); /* parameter name for FL_ARGUMENT_ERROR, else "" */
 
 /* ---- CPU kernels (host pointers) --------------------------------------------------------
- * threads: how many threads to use (the caller passes torch.get_num_threads()); >= 1.
+ * threads: how many threads to use (the caller passes torch.get_num_threads()); in [1, 1024], else a
+ *          "threads" error.
  * Results are bit-for-bit identical for every thread count.
  *
  * forward:  out receives numel elements of dtype (NONE) or one element of dtype (MEAN, SUM).
  *           An empty MEAN is NaN (as torch.mean), an empty SUM 0.
  * backward: grad_output has numel elements (NONE) or one element (MEAN, SUM) of dtype;
  *           grad_input receives numel elements of dtype: d(loss)/d(input) * grad_output.
- * A class index out of [0, classes] is FL_ARGUMENT_ERROR naming "target". */
+ * A class index out of [0, classes] is FL_ARGUMENT_ERROR naming "target" (nothing is written), with the
+ * first bad flat position, its value and the allowed range in the message.
+ * Pointers may be NULL where numel == 0 (except out for MEAN/SUM, which receives one element).
+ * Other parameter names reported: "problem" (NULL or wrong struct_size), "input_kind", "out",
+ * "grad_input"; "input" also for dtype code, numel and classes. */
 FL_API fl_status fl_cpu_forward(const fl_problem* problem, void* out, int32_t threads);
 FL_API fl_status fl_cpu_backward(const fl_problem* problem, const void* grad_output, void* grad_input,
                                  int32_t threads);
@@ -116,6 +129,10 @@ FL_API fl_status fl_cpu_backward(const fl_problem* problem, const void* grad_out
  * report an error (a class index out of range). */
 FL_API int32_t fl_cuda_abi_version(void);
 FL_API int32_t fl_cuda_device_count(void); /* 0 when no driver or device; never fails */
+/* fl_cuda_forward / fl_cuda_backward: FL_UNAVAILABLE without a driver or device; "device" error for an
+ * index outside [0, count); every non-NULL pointer must be device (or managed) memory of `device`
+ * (else an error naming it). The caller's current device is restored. With class-index targets the
+ * indices are checked on the device and the result read back before any other work (a stream sync). */
 FL_API const char* fl_cuda_last_error(void);
 FL_API const char* fl_cuda_last_error_param(void);
 FL_API fl_status fl_cuda_forward(const fl_problem* problem, void* out, int32_t device);

@@ -1,35 +1,33 @@
-// CPU kernel: forward (none / fused mean / fused sum) and backward of the sigmoid focal loss.
+// CPU kernel: forward (none / fused mean / fused sum) and backward of the sigmoid focal loss, over
+// raw contiguous host pointers (no libtorch).
 //
-// Parallelism: at::parallel_for over fixed-size chunks of kChunk elements. The chunking depends
-// on the problem size only, never on the thread count, and each chunk's partial sum is formed in
-// a fixed order (kLanes double accumulators over kTile-element tiles), then the chunk partials
-// are added in chunk order: mean/sum results are bit-for-bit reproducible across runs and
-// thread counts. No full-size tensor is allocated when reducing.
+// Parallelism: the library's own thread pool (focal_loss_thread_pool.h) over fixed-size chunks of
+// kChunk elements. The chunking depends on the problem size only, never on the thread count, and
+// each chunk's partial sum is formed in a fixed order (kLanes double accumulators over
+// kTile-element tiles), then the chunk partials are added in chunk order: mean/sum results are
+// bit-for-bit reproducible across runs and thread counts. No full-size buffer is allocated.
 //
 // Vectorisation: the hot loop (math_tile) is a plain loop over compute-type tile buffers whose
 // body is the branch-free element math of focal_loss_math.h (the float transcendentals there are
 // polynomial and select-only); g++ -O3 -fno-trapping-math vectorises it (check with
 // -fopt-info-vec), and on x86-64 Linux it is cloned for AVX2 (target_clones, chosen at load time).
-// We do not use at::vec: its fast paths depend on per-ISA build flags and Sleef, which differ
-// between libtorch builds. float64 calls <cmath> exp/log1p and stays scalar.
-// float16/bfloat16 are loaded, computed in float32 and rounded once; float32 and float64 are
-// computed in their own precision; partial sums are accumulated in double.
-#include "focal_loss_internal.h"
-#include "focal_loss_avx2.h"
-#include "focal_loss_math.h"
+// float32 hard-target tiles take the AVX2+FMA kernel of focal_loss_avx2.h when the CPU has it.
+// float64 calls <cmath> exp/log1p and stays scalar. Probability inputs take a scalar loop.
+// float16/bfloat16 are loaded, computed in float32 and rounded once (focal_loss_half.h); float32
+// and float64 are computed in their own precision; partial sums are accumulated in double.
+#include "focal_loss_cpu.h"
 
-#include <ATen/Dispatch.h>
-#include <ATen/Parallel.h>
+#include "focal_loss_avx2.h"
+#include "focal_loss_half.h"
+#include "focal_loss_internal.h"
+#include "focal_loss_math.h"
+#include "focal_loss_thread_pool.h"
 
 #include <algorithm>
-#include <atomic>
 #include <cstdlib>
+#include <limits>
 #include <type_traits>
 #include <vector>
-
-#if defined(__linux__)
-#include <sys/mman.h>
-#endif
 
 namespace focal_loss {
 namespace {
@@ -37,6 +35,8 @@ namespace {
 constexpr int64_t kChunk = 1 << 15;  // elements per parallel work item (and per partial sum)
 constexpr int64_t kTile = 256;       // elements per inner vectorised loop (stack buffer)
 constexpr int kLanes = 8;            // independent double accumulators per partial sum
+
+enum WK { kWNone = FL_WEIGHT_NONE, kWElement = FL_WEIGHT_ELEMENT, kWAnchor = FL_WEIGHT_ANCHOR, kWClass = FL_WEIGHT_CLASS };
 
 template <typename scalar_t>
 using acc_t = typename std::conditional<std::is_same<scalar_t, double>::value, double, float>::type;
@@ -54,6 +54,7 @@ struct KArgs {
   acc_t<scalar_t> gscale = 1;        // scalar grad_output factor (backward, g == null)
   int64_t classes = 1;
   int gkind = math::kGammaAny;       // gamma 0, 1, 2 take exact fast paths
+  bool prob = false;                 // FL_INPUT_PROBABILITIES: x is p
   math::Params<acc_t<scalar_t>> prm{};
 };
 
@@ -84,6 +85,28 @@ FL_CPU_CLONES FL_NOINLINE void math_tile(const T* __restrict xb, const T* __rest
       out[j] = math::grad<kHard, kG>(xb[j], tb[j], prm);
     else
       out[j] = math::loss<kHard, kG>(xb[j], tb[j], prm);
+  }
+}
+
+// Probability inputs: scalar loop (std::log / std::log1p / std::pow).
+template <typename T, bool kBackward, int kG>
+FL_NOINLINE void prob_tile(const T* __restrict xb, const T* __restrict tb, T* __restrict out, int64_t n,
+                           math::Params<T> prm) {
+  for (int64_t j = 0; j < n; ++j) {
+    if (kBackward)
+      out[j] = math::prob_grad<kG>(xb[j], tb[j], prm);
+    else
+      out[j] = math::prob_loss<kG>(xb[j], tb[j], prm);
+  }
+}
+
+template <typename T, bool kBackward>
+inline void prob_tile_g(int gk, const T* xb, const T* tb, T* out, int64_t n, const math::Params<T>& prm) {
+  switch (gk) {
+    case math::kGamma0: prob_tile<T, kBackward, math::kGamma0>(xb, tb, out, n, prm); break;
+    case math::kGamma1: prob_tile<T, kBackward, math::kGamma1>(xb, tb, out, n, prm); break;
+    case math::kGamma2: prob_tile<T, kBackward, math::kGamma2>(xb, tb, out, n, prm); break;
+    default: prob_tile<T, kBackward, math::kGammaAny>(xb, tb, out, n, prm); break;
   }
 }
 
@@ -255,8 +278,12 @@ bool supported() {
 #endif  // FL_AVX2_KERNEL
 
 template <typename T, bool kBackward>
-inline void math_tile_dispatch(bool hard, int gk, const T* xb, const T* tb, T* out, int64_t n,
+inline void math_tile_dispatch(bool prob, bool hard, int gk, const T* xb, const T* tb, T* out, int64_t n,
                                const math::Params<T>& prm) {
+  if (prob) {
+    prob_tile_g<T, kBackward>(gk, xb, tb, out, n, prm);
+    return;
+  }
 #if FL_AVX2_KERNEL
   if constexpr (std::is_same<T, float>::value) {
     if (hard && avx2::supported()) {
@@ -278,7 +305,7 @@ inline void math_tile_dispatch(bool hard, int gk, const T* xb, const T* tb, T* o
 template <typename scalar_t, bool kIndex, int kWK, int kMode>
 double run_range(const KArgs<scalar_t>& a, int64_t begin, int64_t end) {
   using T = acc_t<scalar_t>;
-  constexpr bool kFlat = !kIndex && (kWK == int(WeightKind::None) || kWK == int(WeightKind::Element));
+  constexpr bool kFlat = !kIndex && (kWK == kWNone || kWK == kWElement);
   double lanes[kLanes] = {0, 0, 0, 0, 0, 0, 0, 0};
   alignas(64) T xb[kTile];
   alignas(64) T tb[kTile];
@@ -295,26 +322,26 @@ double run_range(const KArgs<scalar_t>& a, int64_t begin, int64_t end) {
       stop = std::min(end, (row + 1) * C);
     }
     const int64_t cls = kIndex ? a.idx[row] : -1;
-    const T wrow = (kWK == int(WeightKind::Anchor)) ? static_cast<T>(a.w[row]) : T(1);
+    const T wrow = (kWK == kWAnchor) ? load(a.w[row]) : T(1);
     for (int64_t j0 = i; j0 < stop; j0 += kTile) {
       const int64_t n = std::min(kTile, stop - j0);
       const int64_t col0 = col + (j0 - i);
 #if FL_AVX2_KERNEL
       if constexpr (std::is_same<scalar_t, float>::value && kFlat) {
         // float32, dense targets, no or per-element weights: fused single pass for hard tiles
-        if (avx2::supported() && avx2::all_hard(a.t + j0, n)) {
+        if (!a.prob && avx2::supported() && avx2::all_hard(a.t + j0, n)) {
           const int epi = kMode == kForwardNone ? avx2::kStore
                         : kMode == kForwardReduce ? avx2::kReduce
                         : a.g != nullptr ? avx2::kStoreG : avx2::kStoreScaled;
-          avx2::fused_tile_g(a.gkind, epi, kWK == int(WeightKind::Element), a.x + j0, a.t + j0,
-                             kWK == int(WeightKind::Element) ? a.w + j0 : nullptr, a.g ? a.g + j0 : nullptr,
+          avx2::fused_tile_g(a.gkind, epi, kWK == kWElement, a.x + j0, a.t + j0,
+                             kWK == kWElement ? a.w + j0 : nullptr, a.g ? a.g + j0 : nullptr,
                              static_cast<float>(a.gscale), a.out ? a.out + j0 : nullptr, lanes, n, prm);
           continue;
         }
       }
 #endif
       const scalar_t* xs = a.x + j0;
-      for (int64_t j = 0; j < n; ++j) xb[j] = static_cast<T>(xs[j]);
+      for (int64_t j = 0; j < n; ++j) xb[j] = load(xs[j]);
       bool hard = true;
       if (kIndex) {
         for (int64_t j = 0; j < n; ++j) tb[j] = (col0 + j) == cls ? T(1) : T(0);
@@ -322,22 +349,22 @@ double run_range(const KArgs<scalar_t>& a, int64_t begin, int64_t end) {
         const scalar_t* ts = a.t + j0;
         int64_t nhard = 0;
         for (int64_t j = 0; j < n; ++j) {
-          const T tv = static_cast<T>(ts[j]);
+          const T tv = load(ts[j]);
           tb[j] = tv;
           nhard += ((tv == T(0)) | (tv == T(1))) ? 1 : 0;
         }
         hard = nhard == n;
       }
-      math_tile_dispatch<T, kMode == kBackward>(hard, a.gkind, xb, tb, rb, n, prm);
-      if (kWK == int(WeightKind::Element) || kWK == int(WeightKind::Class)) {
-        const scalar_t* ws = kWK == int(WeightKind::Element) ? a.w + j0 : a.w + col0;
-        for (int64_t j = 0; j < n; ++j) rb[j] = static_cast<T>(ws[j]) * rb[j];
-      } else if (kWK == int(WeightKind::Anchor)) {
+      math_tile_dispatch<T, kMode == kBackward>(a.prob, hard, a.gkind, xb, tb, rb, n, prm);
+      if (kWK == kWElement || kWK == kWClass) {
+        const scalar_t* ws = kWK == kWElement ? a.w + j0 : a.w + col0;
+        for (int64_t j = 0; j < n; ++j) rb[j] = load(ws[j]) * rb[j];
+      } else if (kWK == kWAnchor) {
         for (int64_t j = 0; j < n; ++j) rb[j] = wrow * rb[j];
       }
       if (kMode == kForwardNone) {
         scalar_t* os = a.out + j0;
-        for (int64_t j = 0; j < n; ++j) os[j] = static_cast<scalar_t>(rb[j]);
+        for (int64_t j = 0; j < n; ++j) os[j] = Store<scalar_t>::from(rb[j]);
       } else if (kMode == kForwardReduce) {
         int64_t j = 0;
         for (; j + kLanes <= n; j += kLanes)
@@ -347,10 +374,10 @@ double run_range(const KArgs<scalar_t>& a, int64_t begin, int64_t end) {
         scalar_t* os = a.out + j0;
         if (a.g != nullptr) {
           const scalar_t* gs = a.g + j0;
-          for (int64_t j = 0; j < n; ++j) os[j] = static_cast<scalar_t>(static_cast<T>(gs[j]) * rb[j]);
+          for (int64_t j = 0; j < n; ++j) os[j] = Store<scalar_t>::from(load(gs[j]) * rb[j]);
         } else {
           const T gsc = a.gscale;
-          for (int64_t j = 0; j < n; ++j) os[j] = static_cast<scalar_t>(gsc * rb[j]);
+          for (int64_t j = 0; j < n; ++j) os[j] = Store<scalar_t>::from(gsc * rb[j]);
         }
       }
     }
@@ -365,15 +392,15 @@ double run_range(const KArgs<scalar_t>& a, int64_t begin, int64_t end) {
 }
 
 template <typename scalar_t, int kMode>
-double run_range_dispatch(const KArgs<scalar_t>& a, bool index, WeightKind wk, int64_t b, int64_t e) {
+double run_range_dispatch(const KArgs<scalar_t>& a, bool index, fl_weight_kind wk, int64_t b, int64_t e) {
   switch (wk) {
-    case WeightKind::None:
+    case FL_WEIGHT_NONE:
       return index ? run_range<scalar_t, true, 0, kMode>(a, b, e) : run_range<scalar_t, false, 0, kMode>(a, b, e);
-    case WeightKind::Element:
+    case FL_WEIGHT_ELEMENT:
       return index ? run_range<scalar_t, true, 1, kMode>(a, b, e) : run_range<scalar_t, false, 1, kMode>(a, b, e);
-    case WeightKind::Anchor:
+    case FL_WEIGHT_ANCHOR:
       return index ? run_range<scalar_t, true, 2, kMode>(a, b, e) : run_range<scalar_t, false, 2, kMode>(a, b, e);
-    case WeightKind::Class:
+    case FL_WEIGHT_CLASS:
       return index ? run_range<scalar_t, true, 3, kMode>(a, b, e) : run_range<scalar_t, false, 3, kMode>(a, b, e);
   }
   return 0;
@@ -381,21 +408,21 @@ double run_range_dispatch(const KArgs<scalar_t>& a, bool index, WeightKind wk, i
 
 // Runs the element loop over all chunks in parallel; returns the deterministic total for reduce.
 template <typename scalar_t, int kMode>
-double run_all(const KArgs<scalar_t>& a, const Problem& pb) {
+double run_all(const KArgs<scalar_t>& a, const Problem& pb, int threads) {
   const int64_t N = pb.numel;
   const int64_t nchunks = (N + kChunk - 1) / kChunk;
-  const bool index = pb.target_kind == TargetKind::Index;
+  const bool index = pb.target_kind == FL_TARGET_INDEX;
   std::vector<double> partials(kMode == kForwardReduce ? static_cast<size_t>(nchunks) : 0);
-  at::parallel_for(0, nchunks, 1, [&](int64_t cb, int64_t ce) {
-    for (int64_t c = cb; c < ce; ++c) {
-      const int64_t b = c * kChunk;
-      const int64_t e = std::min(N, b + kChunk);
-      double s = run_range_dispatch<scalar_t, kMode>(a, index, pb.weight_kind, b, e);
-      if (kMode == kForwardReduce) partials[static_cast<size_t>(c)] = s;
-    }
-  });
+  double* parts = partials.data();
+  auto body = [&](int64_t c) {
+    const int64_t b = c * kChunk;
+    const int64_t e = std::min(N, b + kChunk);
+    const double s = run_range_dispatch<scalar_t, kMode>(a, index, pb.weight_kind, b, e);
+    if (kMode == kForwardReduce) parts[c] = s;
+  };
+  parallel_for_each(nchunks, threads, body);
   double total = 0;
-  for (double p : partials) total += p;
+  for (double p : partials) total += p;  // chunk order: independent of the thread count
   return total;
 }
 
@@ -403,14 +430,15 @@ template <typename scalar_t>
 KArgs<scalar_t> make_args(const Problem& pb) {
   using T = acc_t<scalar_t>;
   KArgs<scalar_t> a;
-  a.x = pb.input.data_ptr<scalar_t>();
-  if (pb.target_kind == TargetKind::Index)
-    a.idx = pb.target.data_ptr<int64_t>();
+  a.x = static_cast<const scalar_t*>(pb.input);
+  if (pb.target_kind == FL_TARGET_INDEX)
+    a.idx = static_cast<const int64_t*>(pb.target);
   else
-    a.t = pb.target.data_ptr<scalar_t>();
-  if (pb.weight_kind != WeightKind::None) a.w = pb.weight.data_ptr<scalar_t>();
+    a.t = static_cast<const scalar_t*>(pb.target);
+  if (pb.weight_kind != FL_WEIGHT_NONE) a.w = static_cast<const scalar_t*>(pb.weight);
   a.classes = pb.classes;
-  a.prm.alpha = static_cast<T>(pb.alpha);
+  a.prob = pb.input_kind == FL_INPUT_PROBABILITIES;
+  a.prm.alpha = static_cast<T>(pb.alpha >= 0 ? pb.alpha : 0.0);
   a.prm.gamma = static_cast<T>(pb.gamma);
   a.prm.use_alpha = pb.alpha >= 0 ? T(1) : T(0);
   a.gkind = pb.gamma == 0.0 ? math::kGamma0 : pb.gamma == 1.0 ? math::kGamma1
@@ -418,129 +446,91 @@ KArgs<scalar_t> make_args(const Problem& pb) {
   return a;
 }
 
-// Class indices must be in [0, C]; checked before any computation (CPU only: no sync cost).
-void check_class_indices(const Problem& pb) {
-  if (pb.target_kind != TargetKind::Index) return;
-  const int64_t* idx = pb.target.data_ptr<int64_t>();
-  const int64_t rows = pb.target.numel();
+// Class indices must be in [0, C]; checked before any computation. Reports the first bad one.
+constexpr int64_t kIndexChunk = 1 << 16;
+
+void check_class_indices(const Problem& pb, int threads) {
+  if (pb.target_kind != FL_TARGET_INDEX || pb.rows == 0) return;
+  const int64_t* idx = static_cast<const int64_t*>(pb.target);
+  const int64_t rows = pb.rows;
   const int64_t C = pb.classes;
-  std::atomic<int64_t> bad{-1};
-  at::parallel_for(0, rows, 1 << 16, [&](int64_t b, int64_t e) {
-    for (int64_t r = b; r < e; ++r) {
+  const int64_t nchunks = (rows + kIndexChunk - 1) / kIndexChunk;
+  std::vector<int64_t> first_bad(static_cast<size_t>(nchunks), -1);
+  int64_t* fb = first_bad.data();
+  auto body = [&](int64_t c) {
+    const int64_t b = c * kIndexChunk;
+    const int64_t e = std::min(rows, b + kIndexChunk);
+    bool ok = true;
+    for (int64_t r = b; r < e; ++r) ok &= (static_cast<uint64_t>(idx[r]) <= static_cast<uint64_t>(C));
+    if (ok) return;
+    for (int64_t r = b; r < e; ++r)
       if (idx[r] < 0 || idx[r] > C) {
-        int64_t expected = -1;
-        bad.compare_exchange_strong(expected, r);
+        fb[c] = r;
         return;
       }
-    }
-  });
-  const int64_t r = bad.load();
-  if (r >= 0) {
-    // report the first bad position deterministically
-    int64_t first = r;
-    for (int64_t k = 0; k < r; ++k)
-      if (idx[k] < 0 || idx[k] > C) { first = k; break; }
-    throw ArgumentError("target", "class index out of range: target.view(-1)[" + std::to_string(first) +
-                                      "] = " + std::to_string(idx[first]) + ", expected values in [0, " +
-                                      std::to_string(C) + "] (" + std::to_string(C) + " = background)");
-  }
+  };
+  parallel_for_each(nchunks, threads, body);
+  for (int64_t r : first_bad)
+    if (r >= 0) throw ArgumentError("target", class_index_message(r, idx[r], C));
 }
 
-// Output buffers of at least kHugeBytes are allocated 2 MiB-aligned and advised for transparent
-// huge pages (madvise MADV_HUGEPAGE; Linux): first touch then faults in one 2 MiB page instead of
-// 512 4 KiB pages. A fresh multi-megabyte gradient is otherwise dominated by page-fault time.
-// The memory is owned by the tensor through at::from_blob's deleter (an API that is the same in
-// libtorch 1.13 and 2.x, unlike c10::Allocator's interface); when the allocation fails, at::empty.
-#if defined(__linux__)
-constexpr size_t kHugeBytes = size_t(4) << 20;
-constexpr size_t kHugeAlign = size_t(2) << 20;
-
-at::Tensor empty_output(const at::Tensor& like) {
-  const size_t nbytes = static_cast<size_t>(like.numel()) * like.element_size();
-  if (nbytes < kHugeBytes) return at::empty_like(like, at::MemoryFormat::Contiguous);
-  const size_t rounded = (nbytes + kHugeAlign - 1) / kHugeAlign * kHugeAlign;
-  void* p = nullptr;
-  if (posix_memalign(&p, kHugeAlign, rounded) != 0 || p == nullptr)
-    return at::empty_like(like, at::MemoryFormat::Contiguous);
-  madvise(p, rounded, MADV_HUGEPAGE);
-  try {
-    return at::from_blob(p, like.sizes(), [](void* q) { std::free(q); },
-                         at::TensorOptions().dtype(like.dtype()).device(like.device()));
-  } catch (...) {
-    std::free(p);
-    throw;
+template <typename F>
+void dispatch_dtype(fl_dtype d, F&& f) {
+  switch (d) {
+    case FL_FLOAT32: f(float{}); break;
+    case FL_FLOAT64: f(double{}); break;
+    case FL_FLOAT16: f(f16{}); break;
+    case FL_BFLOAT16: f(bf16{}); break;
   }
 }
-#else
-at::Tensor empty_output(const at::Tensor& like) { return at::empty_like(like, at::MemoryFormat::Contiguous); }
-#endif
 
 }  // namespace
 
-at::Tensor forward_cpu(const Problem& pb) {
-  check_class_indices(pb);
-  const at::Tensor& input = pb.input;
-  if (pb.reduction == kReductionNone) {
-    at::Tensor out = at::empty_like(input, at::MemoryFormat::Contiguous);
-    if (pb.numel == 0) return out;
-    AT_DISPATCH_FLOATING_TYPES_AND2(at::kHalf, at::kBFloat16, input.scalar_type(), "sigmoid_focal_loss_cpu", [&] {
+void forward_cpu(const Problem& pb, void* out, int threads) {
+  check_class_indices(pb, threads);
+  if (pb.reduction == FL_REDUCTION_NONE) {
+    if (pb.numel == 0) return;
+    dispatch_dtype(pb.dtype, [&](auto tag) {
+      using scalar_t = decltype(tag);
       KArgs<scalar_t> a = make_args<scalar_t>(pb);
-      a.out = out.data_ptr<scalar_t>();
-      run_all<scalar_t, kForwardNone>(a, pb);
+      a.out = static_cast<scalar_t*>(out);
+      run_all<scalar_t, kForwardNone>(a, pb, threads);
     });
-    return out;
+    return;
   }
   double total = 0;
   if (pb.numel > 0) {
-    AT_DISPATCH_FLOATING_TYPES_AND2(at::kHalf, at::kBFloat16, input.scalar_type(), "sigmoid_focal_loss_cpu", [&] {
+    dispatch_dtype(pb.dtype, [&](auto tag) {
+      using scalar_t = decltype(tag);
       KArgs<scalar_t> a = make_args<scalar_t>(pb);
-      total = run_all<scalar_t, kForwardReduce>(a, pb);
+      total = run_all<scalar_t, kForwardReduce>(a, pb, threads);
     });
   }
-  // mean of an empty input without avg_factor is 0/0 = nan, as torch.mean
-  const double value = total / pb.divisor;
-  at::Tensor out = at::empty({}, input.options());
-  out.fill_(value);
-  return out;
+  // mean of an empty input (divisor 0) is 0/0 = NaN, as torch.mean
+  const double value = pb.reduction == FL_REDUCTION_MEAN ? total / pb.divisor : total;
+  dispatch_dtype(pb.dtype, [&](auto tag) {
+    using scalar_t = decltype(tag);
+    *static_cast<scalar_t*>(out) = Store<scalar_t>::from_double(value);
+  });
 }
 
-at::Tensor backward_cpu(const at::Tensor& grad_output, const Problem& pb) {
-  check_class_indices(pb);
-  const at::Tensor& input = pb.input;
-  TORCH_CHECK(grad_output.defined(), "sigmoid_focal_loss_backward: grad_output is undefined");
-  TORCH_CHECK(grad_output.device() == input.device(),
-              "sigmoid_focal_loss_backward: grad_output must be on input's device");
-  at::Tensor grad_input = empty_output(input);
-  if (pb.numel == 0) return grad_input;
-
-  // A scalar upstream gradient: mean/sum, or an expanded scalar (all strides 0) for none.
-  bool scalar_grad = pb.reduction != kReductionNone;
-  if (!scalar_grad) {
-    TORCH_CHECK(grad_output.sizes() == input.sizes(), "sigmoid_focal_loss_backward: grad_output must have shape ",
-                shape_str(input.sizes()), ", got ", shape_str(grad_output.sizes()));
-    scalar_grad = true;
-    for (int64_t d = 0; d < grad_output.dim(); ++d)
-      if (grad_output.stride(d) != 0 && grad_output.size(d) != 1) scalar_grad = false;
-  } else {
-    TORCH_CHECK(grad_output.numel() == 1, "sigmoid_focal_loss_backward: grad_output must be a scalar for "
-                                          "reduction mean/sum, got shape ", shape_str(grad_output.sizes()));
-  }
-
-  AT_DISPATCH_FLOATING_TYPES_AND2(at::kHalf, at::kBFloat16, input.scalar_type(), "sigmoid_focal_loss_backward_cpu", [&] {
+void backward_cpu(const Problem& pb, const void* grad_output, void* grad_input, int threads) {
+  check_class_indices(pb, threads);
+  if (pb.numel == 0) return;
+  dispatch_dtype(pb.dtype, [&](auto tag) {
+    using scalar_t = decltype(tag);
     using T = acc_t<scalar_t>;
     KArgs<scalar_t> a = make_args<scalar_t>(pb);
-    a.out = grad_input.data_ptr<scalar_t>();
-    at::Tensor g;
-    if (scalar_grad) {
-      const double gv = grad_output.reshape({-1})[0].item<double>();
-      a.gscale = static_cast<T>(gv / pb.divisor);
+    a.out = static_cast<scalar_t*>(grad_input);
+    if (pb.reduction != FL_REDUCTION_NONE) {
+      // d(sum)/dx = g * dl/dx; d(mean)/dx = g / divisor * dl/dx
+      const double gv = static_cast<double>(load(*static_cast<const scalar_t*>(grad_output)));
+      a.gscale = static_cast<T>(pb.reduction == FL_REDUCTION_MEAN ? gv / pb.divisor : gv);
     } else {
-      g = grad_output.to(input.scalar_type()).contiguous();
-      a.g = g.data_ptr<scalar_t>();
+      a.g = static_cast<const scalar_t*>(grad_output);
     }
-    run_all<scalar_t, kBackward>(a, pb);
+    run_all<scalar_t, kBackward>(a, pb, threads);
   });
-  return grad_input;
 }
 
 }  // namespace focal_loss

@@ -1,25 +1,35 @@
-// CUDA kernel: forward (none / fused mean / fused sum) and backward of the sigmoid focal loss.
+// CUDA kernels and the fl_cuda_* half of the C ABI: libFocalLossNativeCuda. No libtorch.
 //
-// Same element math as the CPU kernel (focal_loss_math.h, compiled __host__ __device__).
-// - grid-stride loops with 64-bit indices; launches on the current stream of input's device,
-//   under a device guard; every launch is followed by C10_CUDA_KERNEL_LAUNCH_CHECK().
-// - mean/sum: each thread accumulates in double, each block reduces in shared memory in a fixed
-//   tree order and writes one partial; a second single-block kernel adds the partials in a fixed
-//   order and writes the 0-dim result. The grid size depends on numel only (capped at kMaxBlocks),
-//   so the result is bit-for-bit reproducible (no atomics). No full-size tensor is allocated.
-// - class-index targets outside [0, C] trigger CUDA_KERNEL_ASSERT (a device-side assert, which
-//   poisons the CUDA context as device asserts do); checking them on the host would need a sync.
-// - float16/bfloat16: loaded, computed in float, rounded once; float32/float64 in their own type.
+// Same element math as the CPU kernel (focal_loss_math.h and focal_loss_half.h, compiled
+// __host__ __device__), same validation (focal_loss_validate.cpp).
+// - Launches on the default stream (stream 0) of `device`, under a device guard that restores the
+//   caller's current device; every launch is followed by a launch-error check.
+// - Grid-stride loops with 64-bit indices. The grid size depends on numel only.
+// - mean/sum, deterministic, no floating-point atomics: each thread accumulates in double in a fixed
+//   order, each block reduces in shared memory in a fixed tree order and writes one partial; a second
+//   single-block kernel adds the partials in a fixed order and writes sum (/ divisor) as the dtype.
+// - Class-index targets: a check kernel records the first row whose index is outside [0, classes]
+//   (integer atomicMin) into a device flag, which is copied back (this synchronises the stream)
+//   before anything else runs; a bad index is FL_ARGUMENT_ERROR naming "target", as on the CPU.
+//   Dense targets never synchronise: the functions return once the work is enqueued.
+// - float16/bfloat16: loaded, computed in float, rounded once (bit-exact helpers shared with the
+//   CPU); float32/float64 in their own type.
+// - Scratch (block partials and the flag): one small buffer per device, allocated on first use and
+//   kept for the life of the process; calls are serialised per device while they enqueue, so that
+//   two host threads never share it out of stream order.
+#include "focal_loss_c_api.h"
+
+#include "focal_loss_errors.h"
+#include "focal_loss_half.h"
 #include "focal_loss_internal.h"
 #include "focal_loss_math.h"
 
-#include <ATen/Dispatch.h>
-#include <ATen/cuda/CUDAContext.h>
-#include <c10/cuda/CUDAException.h>
-#include <c10/cuda/CUDAGuard.h>
-#include <c10/macros/Macros.h>
+#include <cuda_runtime.h>
 
+#include <mutex>
+#include <string>
 #include <type_traits>
+#include <vector>
 
 namespace focal_loss {
 namespace {
@@ -27,71 +37,77 @@ namespace {
 constexpr int kThreads = 256;
 constexpr int64_t kMaxBlocks = 1024;
 
-template <typename scalar_t>
-using acc_t = typename std::conditional<std::is_same<scalar_t, double>::value, double, float>::type;
+template <typename S>
+using acc_t = typename std::conditional<std::is_same<S, double>::value, double, float>::type;
 
 enum Mode { kForwardNone = 0, kForwardReduce = 1, kBackwardElem = 2, kBackwardScalar = 3 };
+enum Path { kLogits = 0, kProb = 1 };
 
-template <typename scalar_t>
+template <typename S>
 struct DArgs {
-  const scalar_t* x;
-  const scalar_t* t;
-  const int64_t* idx;
-  const scalar_t* w;
-  scalar_t* out;
-  const scalar_t* g;        // per-element grad_output (kBackwardElem)
-  const scalar_t* gscalar;  // 0-dim grad_output (kBackwardScalar), read on the device: no sync
-  double gdiv;              // grad_output divisor (mean: numel or avg_factor)
+  const S* x;
+  const S* t;         // dense targets
+  const int64_t* idx; // class-index targets (validated by check_indices_kernel)
+  const S* w;
+  S* out;             // loss (none) or grad_input
+  const S* g;         // grad_output: per element (kBackwardElem) or one element (kBackwardScalar)
+  double gdiv;        // kBackwardScalar: g / gdiv (mean: divisor; sum: 1)
   int64_t n;
   int64_t classes;
-  int wk;                   // WeightKind
+  int wk;             // fl_weight_kind
+  int gkind;          // math::GammaKind
   bool index;
-  math::Params<acc_t<scalar_t>> prm;
+  math::Params<acc_t<S>> prm;
 };
 
-template <typename scalar_t, typename T>
-__device__ __forceinline__ void load_element(const DArgs<scalar_t>& a, int64_t i, T* xv, T* tv, T* wv) {
-  *xv = static_cast<T>(a.x[i]);
-  int64_t row = 0, col = 0;
-  if (a.index || a.wk == int(WeightKind::Anchor) || a.wk == int(WeightKind::Class)) {
-    row = i / a.classes;
-    col = i - row * a.classes;
-  }
-  if (a.index) {
-    const int64_t c = a.idx[row];
-    CUDA_KERNEL_ASSERT(c >= 0 && c <= a.classes && "sigmoid_focal_loss: target class index out of [0, C]");
-    *tv = (c == col) ? T(1) : T(0);
-  } else {
-    *tv = static_cast<T>(a.t[i]);
-  }
-  switch (a.wk) {
-    case int(WeightKind::Element): *wv = static_cast<T>(a.w[i]); break;
-    case int(WeightKind::Anchor): *wv = static_cast<T>(a.w[row]); break;
-    case int(WeightKind::Class): *wv = static_cast<T>(a.w[col]); break;
-    default: *wv = T(1); break;
+template <int kG, int kPath, typename T>
+__device__ __forceinline__ T elem_value(bool backward, T x, T t, const math::Params<T>& prm) {
+  if (kPath == kProb) return backward ? math::prob_grad<kG>(x, t, prm) : math::prob_loss<kG>(x, t, prm);
+  const bool hard = (t == T(0)) | (t == T(1));
+  if (hard) return backward ? math::grad<true, kG>(x, t, prm) : math::loss<true, kG>(x, t, prm);
+  return backward ? math::grad<false, kG>(x, t, prm) : math::loss<false, kG>(x, t, prm);
+}
+
+template <int kPath, typename T>
+__device__ __forceinline__ T elem_value_g(int gkind, bool backward, T x, T t, const math::Params<T>& prm) {
+  switch (gkind) {
+    case math::kGamma0: return elem_value<math::kGamma0, kPath>(backward, x, t, prm);
+    case math::kGamma1: return elem_value<math::kGamma1, kPath>(backward, x, t, prm);
+    case math::kGamma2: return elem_value<math::kGamma2, kPath>(backward, x, t, prm);
+    default: return elem_value<math::kGammaAny, kPath>(backward, x, t, prm);
   }
 }
 
-template <typename scalar_t, int kMode>
-__global__ void __launch_bounds__(kThreads) focal_kernel(DArgs<scalar_t> a, double* partials) {
-  using T = acc_t<scalar_t>;
+template <typename S, int kMode, int kPath>
+__global__ void __launch_bounds__(kThreads) focal_kernel(DArgs<S> a, double* partials) {
+  using T = acc_t<S>;
+  constexpr bool kBackward = kMode == kBackwardElem || kMode == kBackwardScalar;
   double acc = 0;
   T gconst = T(1);
-  if (kMode == kBackwardScalar) gconst = static_cast<T>(static_cast<double>(static_cast<T>(*a.gscalar)) / a.gdiv);
+  if (kMode == kBackwardScalar) gconst = static_cast<T>(static_cast<double>(load(a.g[0])) / a.gdiv);
+  const bool need_rc = a.index || a.wk == FL_WEIGHT_ANCHOR || a.wk == FL_WEIGHT_CLASS;
   const int64_t stride = static_cast<int64_t>(blockDim.x) * gridDim.x;
   for (int64_t i = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x; i < a.n; i += stride) {
-    T xv, tv, wv;
-    load_element<scalar_t, T>(a, i, &xv, &tv, &wv);
-    if (kMode == kForwardNone || kMode == kForwardReduce) {
-      const T l = a.index ? math::loss<true>(xv, tv, a.prm) : math::loss<false>(xv, tv, a.prm);
-      if (kMode == kForwardNone)
-        a.out[i] = static_cast<scalar_t>(wv * l);
-      else
-        acc += static_cast<double>(wv * l);
+    int64_t row = 0, col = 0;
+    if (need_rc) {
+      row = i / a.classes;
+      col = i - row * a.classes;
+    }
+    const T xv = load(a.x[i]);
+    const T tv = a.index ? (a.idx[row] == col ? T(1) : T(0)) : load(a.t[i]);
+    T v = elem_value_g<kPath>(a.gkind, kBackward, xv, tv, a.prm);
+    switch (a.wk) {  // same order of operations as the CPU kernel: (w * value), then * g
+      case FL_WEIGHT_ELEMENT: v = load(a.w[i]) * v; break;
+      case FL_WEIGHT_ANCHOR: v = load(a.w[row]) * v; break;
+      case FL_WEIGHT_CLASS: v = load(a.w[col]) * v; break;
+      default: break;
+    }
+    if (kMode == kForwardReduce) {
+      acc += static_cast<double>(v);
     } else {
-      const T gr = a.index ? math::grad<true>(xv, tv, a.prm) : math::grad<false>(xv, tv, a.prm);
-      const T g = (kMode == kBackwardElem) ? static_cast<T>(a.g[i]) : gconst;
-      a.out[i] = static_cast<scalar_t>(g * wv * gr);
+      if (kMode == kBackwardElem) v = load(a.g[i]) * v;
+      if (kMode == kBackwardScalar) v = gconst * v;
+      a.out[i] = Store<S>::from(v);
     }
   }
   if (kMode == kForwardReduce) {
@@ -106,10 +122,10 @@ __global__ void __launch_bounds__(kThreads) focal_kernel(DArgs<scalar_t> a, doub
   }
 }
 
-// One block: adds `count` partials in a fixed order and writes total / divisor as scalar_t.
-template <typename scalar_t>
+// One block: adds `count` partials in a fixed order and writes total / divisor as S.
+template <typename S>
 __global__ void __launch_bounds__(kThreads) finish_kernel(const double* partials, int64_t count, double divisor,
-                                                          scalar_t* out) {
+                                                          S* out) {
   __shared__ double sh[kThreads];
   double acc = 0;
   for (int64_t i = threadIdx.x; i < count; i += kThreads) acc += partials[i];
@@ -119,103 +135,294 @@ __global__ void __launch_bounds__(kThreads) finish_kernel(const double* partials
     if (static_cast<int>(threadIdx.x) < s) sh[threadIdx.x] += sh[threadIdx.x + s];
     __syncthreads();
   }
-  if (threadIdx.x == 0) out[0] = static_cast<scalar_t>(sh[0] / divisor);
+  if (threadIdx.x == 0) out[0] = Store<S>::from_double(sh[0] / divisor);
 }
 
-int64_t blocks_for(int64_t n) {
+// first_bad: initialised to all ones (UINT64_MAX); receives the smallest row with a bad index.
+__global__ void __launch_bounds__(kThreads) check_indices_kernel(const int64_t* idx, int64_t rows, int64_t classes,
+                                                                 unsigned long long* first_bad) {
+  const int64_t stride = static_cast<int64_t>(blockDim.x) * gridDim.x;
+  for (int64_t r = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x; r < rows; r += stride) {
+    const int64_t c = idx[r];
+    if (c < 0 || c > classes) atomicMin(first_bad, static_cast<unsigned long long>(r));
+  }
+}
+
+int blocks_for(int64_t n) {
   const int64_t b = (n + kThreads - 1) / kThreads;
-  return b < 1 ? 1 : (b > kMaxBlocks ? kMaxBlocks : b);
+  return static_cast<int>(b < 1 ? 1 : (b > kMaxBlocks ? kMaxBlocks : b));
 }
 
-template <typename scalar_t>
-DArgs<scalar_t> make_args(const Problem& pb) {
-  using T = acc_t<scalar_t>;
-  DArgs<scalar_t> a{};
-  a.x = pb.input.data_ptr<scalar_t>();
-  a.index = pb.target_kind == TargetKind::Index;
+void check_cuda(cudaError_t e, const char* what) {
+  if (e != cudaSuccess) {
+    cudaGetLastError();  // clear a non-sticky error
+    throw RuntimeError(std::string(what) + ": " + cudaGetErrorName(e) + ": " + cudaGetErrorString(e));
+  }
+}
+
+void check_launch(const char* kernel) { check_cuda(cudaGetLastError(), kernel); }
+
+// Sets the current device for the scope, restores the caller's afterwards.
+class DeviceGuard {
+ public:
+  explicit DeviceGuard(int device) {
+    check_cuda(cudaGetDevice(&prev_), "cudaGetDevice");
+    if (prev_ != device) {
+      check_cuda(cudaSetDevice(device), "cudaSetDevice");
+      switched_ = true;
+    }
+  }
+  ~DeviceGuard() {
+    if (switched_) cudaSetDevice(prev_);
+  }
+  DeviceGuard(const DeviceGuard&) = delete;
+  DeviceGuard& operator=(const DeviceGuard&) = delete;
+
+ private:
+  int prev_ = 0;
+  bool switched_ = false;
+};
+
+// Per-device scratch: kMaxBlocks doubles of block partials, then the index flag.
+struct Scratch {
+  std::mutex mu;
+  void* mem = nullptr;
+};
+
+std::mutex g_scratch_mu;
+std::vector<Scratch*> g_scratch;  // indexed by device; never freed (one small buffer per device)
+
+Scratch& scratch_for(int device) {
+  std::lock_guard<std::mutex> lk(g_scratch_mu);
+  if (static_cast<int>(g_scratch.size()) <= device) g_scratch.resize(static_cast<size_t>(device) + 1, nullptr);
+  if (g_scratch[device] == nullptr) g_scratch[device] = new Scratch();
+  return *g_scratch[device];
+}
+
+double* partials_of(Scratch& s) { return static_cast<double*>(s.mem); }
+unsigned long long* flag_of(Scratch& s) {
+  return reinterpret_cast<unsigned long long*>(static_cast<double*>(s.mem) + kMaxBlocks);
+}
+
+void ensure_scratch(Scratch& s) {
+  if (s.mem == nullptr)
+    check_cuda(cudaMalloc(&s.mem, sizeof(double) * kMaxBlocks + sizeof(unsigned long long)), "cudaMalloc (scratch)");
+}
+
+int device_count() noexcept {
+  int n = 0;
+  const cudaError_t e = cudaGetDeviceCount(&n);
+  if (e != cudaSuccess) {
+    cudaGetLastError();
+    return 0;
+  }
+  return n;
+}
+
+int checked_device(int32_t device) {
+  int n = 0;
+  const cudaError_t e = cudaGetDeviceCount(&n);
+  if (e != cudaSuccess || n == 0) {
+    cudaGetLastError();
+    throw RuntimeError(std::string("no usable CUDA driver or device (") +
+                           (e != cudaSuccess ? cudaGetErrorString(e) : "no device") + ")",
+                       FL_UNAVAILABLE);
+  }
+  if (device < 0 || device >= n)
+    throw ArgumentError("device", "expected a CUDA device index in [0, " + std::to_string(n - 1) + "], got " +
+                                      std::to_string(device));
+  return device;
+}
+
+// A non-null pointer must be device (or managed) memory of `device`.
+void check_device_pointer(const void* p, const char* param, int device) {
+  if (p == nullptr) return;
+  cudaPointerAttributes attr{};
+  const cudaError_t e = cudaPointerGetAttributes(&attr, p);
+  if (e != cudaSuccess) {
+    cudaGetLastError();
+    throw ArgumentError(param, "expected a CUDA device pointer, got a pointer CUDA does not know");
+  }
+  if (attr.type == cudaMemoryTypeManaged) return;
+  if (attr.type != cudaMemoryTypeDevice)
+    throw ArgumentError(param, std::string("expected a pointer to memory on CUDA device ") + std::to_string(device) +
+                                   ", got " + (attr.type == cudaMemoryTypeHost ? "pinned host memory" : "host memory"));
+  if (attr.device != device)
+    throw ArgumentError(param, "expected a pointer to memory on CUDA device " + std::to_string(device) +
+                                   ", got memory of device " + std::to_string(attr.device));
+}
+
+void check_problem_pointers(const Problem& pb, int device) {
+  if (pb.numel == 0) return;
+  check_device_pointer(pb.input, "input", device);
+  check_device_pointer(pb.target, "target", device);
+  check_device_pointer(pb.weight, "weight", device);
+}
+
+// Index targets: validated on the device, result read back (synchronises stream 0).
+void check_class_indices(const Problem& pb, Scratch& s) {
+  if (pb.target_kind != FL_TARGET_INDEX || pb.rows == 0) return;
+  ensure_scratch(s);
+  unsigned long long* flag = flag_of(s);
+  check_cuda(cudaMemsetAsync(flag, 0xff, sizeof(unsigned long long), 0), "cudaMemsetAsync");
+  check_indices_kernel<<<blocks_for(pb.rows), kThreads, 0, 0>>>(static_cast<const int64_t*>(pb.target), pb.rows,
+                                                                  pb.classes, flag);
+  check_launch("check_indices_kernel");
+  unsigned long long first = 0;
+  check_cuda(cudaMemcpy(&first, flag, sizeof first, cudaMemcpyDeviceToHost), "cudaMemcpy (index check)");
+  if (first != ~0ull) {
+    int64_t value = 0;
+    check_cuda(cudaMemcpy(&value, static_cast<const int64_t*>(pb.target) + first, sizeof value, cudaMemcpyDeviceToHost),
+               "cudaMemcpy (index check)");
+    throw ArgumentError("target", class_index_message(static_cast<int64_t>(first), value, pb.classes));
+  }
+}
+
+template <typename S>
+DArgs<S> make_args(const Problem& pb) {
+  using T = acc_t<S>;
+  DArgs<S> a{};
+  a.x = static_cast<const S*>(pb.input);
+  a.index = pb.target_kind == FL_TARGET_INDEX;
   if (a.index)
-    a.idx = pb.target.data_ptr<int64_t>();
+    a.idx = static_cast<const int64_t*>(pb.target);
   else
-    a.t = pb.target.data_ptr<scalar_t>();
+    a.t = static_cast<const S*>(pb.target);
   a.wk = static_cast<int>(pb.weight_kind);
-  if (pb.weight_kind != WeightKind::None) a.w = pb.weight.data_ptr<scalar_t>();
+  a.w = static_cast<const S*>(pb.weight);
   a.n = pb.numel;
   a.classes = pb.classes;
   a.gdiv = 1.0;
-  a.prm.alpha = static_cast<T>(pb.alpha);
+  a.prm.alpha = static_cast<T>(pb.alpha >= 0 ? pb.alpha : 0.0);
   a.prm.gamma = static_cast<T>(pb.gamma);
   a.prm.use_alpha = pb.alpha >= 0 ? T(1) : T(0);
+  a.gkind = pb.gamma == 0.0 ? math::kGamma0 : pb.gamma == 1.0 ? math::kGamma1
+          : pb.gamma == 2.0 ? math::kGamma2 : math::kGammaAny;
   return a;
 }
 
-}  // namespace
-
-at::Tensor forward_cuda(const Problem& pb) {
-  const at::Tensor& input = pb.input;
-  TORCH_CHECK(input.is_cuda(), "sigmoid_focal_loss: the CUDA kernel got a tensor on ", input.device().str());
-  c10::cuda::CUDAGuard guard(input.device());
-  cudaStream_t stream = at::cuda::getCurrentCUDAStream();
-  if (pb.reduction == kReductionNone) {
-    at::Tensor out = at::empty_like(input, at::MemoryFormat::Contiguous);
-    if (pb.numel == 0) return out;
-    AT_DISPATCH_FLOATING_TYPES_AND2(at::kHalf, at::kBFloat16, input.scalar_type(), "sigmoid_focal_loss_cuda", [&] {
-      DArgs<scalar_t> a = make_args<scalar_t>(pb);
-      a.out = out.data_ptr<scalar_t>();
-      focal_kernel<scalar_t, kForwardNone><<<blocks_for(pb.numel), kThreads, 0, stream>>>(a, nullptr);
-      C10_CUDA_KERNEL_LAUNCH_CHECK();
-    });
-    return out;
-  }
-  at::Tensor out = at::empty({}, input.options());
-  if (pb.numel == 0) {
-    out.fill_(0.0 / pb.divisor);  // sum: 0; mean: nan (0/0, as torch.mean); mean with avg_factor: 0
-    return out;
-  }
-  const int64_t blocks = blocks_for(pb.numel);
-  at::Tensor partials = at::empty({blocks}, input.options().dtype(at::kDouble));
-  AT_DISPATCH_FLOATING_TYPES_AND2(at::kHalf, at::kBFloat16, input.scalar_type(), "sigmoid_focal_loss_cuda", [&] {
-    DArgs<scalar_t> a = make_args<scalar_t>(pb);
-    focal_kernel<scalar_t, kForwardReduce><<<blocks, kThreads, 0, stream>>>(a, partials.data_ptr<double>());
-    C10_CUDA_KERNEL_LAUNCH_CHECK();
-    finish_kernel<scalar_t><<<1, kThreads, 0, stream>>>(partials.data_ptr<double>(), blocks, pb.divisor,
-                                                        out.data_ptr<scalar_t>());
-    C10_CUDA_KERNEL_LAUNCH_CHECK();
-  });
-  return out;
+template <typename S, int kMode>
+void launch(const Problem& pb, const DArgs<S>& a, double* partials) {
+  const int blocks = blocks_for(pb.numel);
+  if (pb.input_kind == FL_INPUT_PROBABILITIES)
+    focal_kernel<S, kMode, kProb><<<blocks, kThreads, 0, 0>>>(a, partials);
+  else
+    focal_kernel<S, kMode, kLogits><<<blocks, kThreads, 0, 0>>>(a, partials);
+  check_launch("focal_kernel");
 }
 
-at::Tensor backward_cuda(const at::Tensor& grad_output, const Problem& pb) {
-  const at::Tensor& input = pb.input;
-  TORCH_CHECK(input.is_cuda(), "sigmoid_focal_loss_backward: the CUDA kernel got a tensor on ", input.device().str());
-  TORCH_CHECK(grad_output.device() == input.device(),
-              "sigmoid_focal_loss_backward: grad_output must be on input's device");
-  c10::cuda::CUDAGuard guard(input.device());
-  cudaStream_t stream = at::cuda::getCurrentCUDAStream();
-  at::Tensor grad_input = at::empty_like(input, at::MemoryFormat::Contiguous);
-  if (pb.numel == 0) return grad_input;
-  bool scalar_grad = pb.reduction != kReductionNone;
-  if (!scalar_grad) {
-    TORCH_CHECK(grad_output.sizes() == input.sizes(), "sigmoid_focal_loss_backward: grad_output must have shape ",
-                shape_str(input.sizes()), ", got ", shape_str(grad_output.sizes()));
-  } else {
-    TORCH_CHECK(grad_output.numel() == 1, "sigmoid_focal_loss_backward: grad_output must be a scalar for "
-                                          "reduction mean/sum, got shape ", shape_str(grad_output.sizes()));
+template <typename F>
+void dispatch_dtype(fl_dtype d, F&& f) {
+  switch (d) {
+    case FL_FLOAT32: f(float{}); break;
+    case FL_FLOAT64: f(double{}); break;
+    case FL_FLOAT16: f(f16{}); break;
+    case FL_BFLOAT16: f(bf16{}); break;
   }
-  at::Tensor g = grad_output.to(input.scalar_type()).contiguous();
-  AT_DISPATCH_FLOATING_TYPES_AND2(at::kHalf, at::kBFloat16, input.scalar_type(), "sigmoid_focal_loss_backward_cuda", [&] {
-    DArgs<scalar_t> a = make_args<scalar_t>(pb);
-    a.out = grad_input.data_ptr<scalar_t>();
-    if (scalar_grad) {
-      a.gscalar = g.data_ptr<scalar_t>();
-      a.gdiv = pb.divisor;
-      focal_kernel<scalar_t, kBackwardScalar><<<blocks_for(pb.numel), kThreads, 0, stream>>>(a, nullptr);
-    } else {
-      a.g = g.data_ptr<scalar_t>();
-      focal_kernel<scalar_t, kBackwardElem><<<blocks_for(pb.numel), kThreads, 0, stream>>>(a, nullptr);
+}
+
+void forward_cuda(const Problem& pb, void* out, int device) {
+  DeviceGuard guard(device);
+  check_problem_pointers(pb, device);
+  if (pb.reduction != FL_REDUCTION_NONE || pb.numel > 0) check_device_pointer(out, "out", device);
+  Scratch& s = scratch_for(device);
+  std::lock_guard<std::mutex> lk(s.mu);
+  check_class_indices(pb, s);
+  if (pb.reduction == FL_REDUCTION_NONE) {
+    if (pb.numel == 0) return;
+    dispatch_dtype(pb.dtype, [&](auto tag) {
+      using S = decltype(tag);
+      DArgs<S> a = make_args<S>(pb);
+      a.out = static_cast<S*>(out);
+      launch<S, kForwardNone>(pb, a, nullptr);
+    });
+    return;
+  }
+  ensure_scratch(s);
+  const double divisor = pb.reduction == FL_REDUCTION_MEAN ? pb.divisor : 1.0;
+  dispatch_dtype(pb.dtype, [&](auto tag) {
+    using S = decltype(tag);
+    int64_t count = 0;
+    if (pb.numel > 0) {
+      DArgs<S> a = make_args<S>(pb);
+      launch<S, kForwardReduce>(pb, a, partials_of(s));
+      count = blocks_for(pb.numel);
     }
-    C10_CUDA_KERNEL_LAUNCH_CHECK();
+    // empty: 0 / divisor (sum 0; mean NaN for divisor 0, as torch.mean)
+    finish_kernel<S><<<1, kThreads, 0, 0>>>(partials_of(s), count, divisor, static_cast<S*>(out));
+    check_launch("finish_kernel");
   });
-  return grad_input;
+}
+
+void backward_cuda(const Problem& pb, const void* grad_output, void* grad_input, int device) {
+  DeviceGuard guard(device);
+  check_problem_pointers(pb, device);
+  if (pb.numel == 0) return;
+  check_device_pointer(grad_output, "grad_output", device);
+  check_device_pointer(grad_input, "grad_input", device);
+  Scratch& s = scratch_for(device);
+  std::lock_guard<std::mutex> lk(s.mu);
+  check_class_indices(pb, s);
+  dispatch_dtype(pb.dtype, [&](auto tag) {
+    using S = decltype(tag);
+    DArgs<S> a = make_args<S>(pb);
+    a.out = static_cast<S*>(grad_input);
+    a.g = static_cast<const S*>(grad_output);
+    if (pb.reduction != FL_REDUCTION_NONE) {
+      a.gdiv = pb.reduction == FL_REDUCTION_MEAN ? pb.divisor : 1.0;
+      launch<S, kBackwardScalar>(pb, a, nullptr);
+    } else {
+      launch<S, kBackwardElem>(pb, a, nullptr);
+    }
+  });
+}
+
+thread_local std::string t_last_error;
+thread_local std::string t_last_param;
+
+}  // namespace
+
+void set_last_error(const char* message, const char* param) noexcept {
+  try {
+    t_last_error = message ? message : "";
+    t_last_param = param ? param : "";
+  } catch (...) {
+  }
 }
 
 }  // namespace focal_loss
+
+extern "C" {
+
+FL_API int32_t fl_cuda_abi_version(void) { return FL_ABI_VERSION; }
+
+FL_API int32_t fl_cuda_device_count(void) {
+  try {
+    return focal_loss::device_count();
+  } catch (...) {
+    return 0;
+  }
+}
+
+FL_API const char* fl_cuda_last_error(void) { return focal_loss::t_last_error.c_str(); }
+
+FL_API const char* fl_cuda_last_error_param(void) { return focal_loss::t_last_param.c_str(); }
+
+FL_API fl_status fl_cuda_forward(const fl_problem* problem, void* out, int32_t device) {
+  return focal_loss::guarded([&] {
+    const focal_loss::Problem pb = focal_loss::validate_problem(problem);
+    focal_loss::validate_forward_out(pb, out);
+    focal_loss::forward_cuda(pb, out, focal_loss::checked_device(device));
+  });
+}
+
+FL_API fl_status fl_cuda_backward(const fl_problem* problem, const void* grad_output, void* grad_input,
+                                  int32_t device) {
+  return focal_loss::guarded([&] {
+    const focal_loss::Problem pb = focal_loss::validate_problem(problem);
+    focal_loss::validate_backward_args(pb, grad_output, grad_input);
+    focal_loss::backward_cuda(pb, grad_output, grad_input, focal_loss::checked_device(device));
+  });
+}
+
+}  // extern "C"

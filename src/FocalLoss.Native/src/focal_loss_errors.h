@@ -1,6 +1,4 @@
-// Exception -> fl_status translation used by every extern "C" entry point (main and testing
-// library). The thread-local last error lives in the main library; the testing library reaches it
-// through fl_internal_set_last_error (exported by the main library, not part of the public header).
+// Exception -> fl_status translation used by every extern "C" entry point of both libraries.
 #pragma once
 
 #include "focal_loss_c_api.h"
@@ -10,15 +8,23 @@
 #include <new>
 #include <string>
 
-// Never throws (allocation failures while storing the message are swallowed).
-extern "C" FL_API void fl_internal_set_last_error(const char* message, const char* param);
-
 namespace focal_loss {
 
 inline fl_status fail(fl_status status, const char* message, const char* param) noexcept {
-  fl_internal_set_last_error(message, param);
+  set_last_error(message, param);
   return status;
 }
+
+// Thrown for failures that are not the caller's arguments (e.g. a CUDA error).
+class RuntimeError : public std::runtime_error {
+ public:
+  explicit RuntimeError(const std::string& m, fl_status status = FL_RUNTIME_ERROR)
+      : std::runtime_error("sigmoid_focal_loss: " + m), status_(status) {}
+  fl_status status() const noexcept { return status_; }
+
+ private:
+  fl_status status_;
+};
 
 // Runs body() and converts any exception into an fl_status plus the thread-local last error.
 template <typename F>
@@ -27,15 +33,15 @@ fl_status guarded(F&& body) noexcept {
     body();
     return FL_OK;
   } catch (const ArgumentError& e) {
-    return fail(FL_ARGUMENT_ERROR, e.what_without_backtrace(), e.param().c_str());
-  } catch (const c10::Error& e) {
-    return fail(FL_RUNTIME_ERROR, e.what_without_backtrace(), "");
+    return fail(FL_ARGUMENT_ERROR, e.what(), e.param().c_str());
+  } catch (const RuntimeError& e) {
+    return fail(e.status(), e.what(), "");
   } catch (const std::bad_alloc&) {
-    return fail(FL_RUNTIME_ERROR, "out of memory", "");
+    return fail(FL_RUNTIME_ERROR, "sigmoid_focal_loss: out of memory", "");
   } catch (const std::exception& e) {
     return fail(FL_RUNTIME_ERROR, e.what(), "");
   } catch (...) {
-    return fail(FL_RUNTIME_ERROR, "unknown native exception", "");
+    return fail(FL_RUNTIME_ERROR, "sigmoid_focal_loss: unknown native exception", "");
   }
 }
 

@@ -1,72 +1,60 @@
-// Internal declarations shared by the operator, the kernels and the C ABI. Not installed.
+// Internal declarations shared by the CPU and CUDA libraries. Not installed. No libtorch.
 #pragma once
 
-#include "focal_loss_c_api.h"  // FL_API
+#include "focal_loss_c_api.h"
 
-#include <ATen/ATen.h>
-#include <c10/util/Exception.h>
-#include <c10/util/Optional.h>
-
+#include <cstdint>
+#include <stdexcept>
 #include <string>
 
 namespace focal_loss {
 
-enum Reduction : int64_t { kReductionNone = 0, kReductionMean = 1, kReductionSum = 2 };
-enum class TargetKind { Dense, Index };
-enum class WeightKind { None = 0, Element = 1, Anchor = 2, Class = 3 };
-
-// An argument error that carries the name of the offending parameter. It is a c10::ValueError so
-// that Python callers (torch.ops) see a ValueError with the message; the C ABI maps it to
-// FL_ARGUMENT_ERROR and reports param() through fl_last_error_param().
-class FL_API ArgumentError : public c10::ValueError {  // exported: thrown and caught across libraries
+// An argument error that carries the name of the offending parameter; the C ABI maps it to
+// FL_ARGUMENT_ERROR and reports param() through fl_last_error_param(). The message is
+// "sigmoid_focal_loss: <param>: <what was expected, what was given>".
+class ArgumentError : public std::invalid_argument {
  public:
-  ArgumentError(std::string param, const std::string& message)
-      : c10::ValueError({__func__, __FILE__, static_cast<uint32_t>(__LINE__)},
-                        "sigmoid_focal_loss: " + param + ": " + message),
-        param_(std::move(param)) {}
+  ArgumentError(const std::string& param, const std::string& message)
+      : std::invalid_argument("sigmoid_focal_loss: " + param + ": " + message), param_(param) {}
   const std::string& param() const noexcept { return param_; }
 
  private:
   std::string param_;
 };
 
-// The validated, normalised problem: contiguous tensors, kinds, sizes and the reduction divisor.
+// A validated fl_problem (see validate_problem).
 struct Problem {
-  at::Tensor input;   // contiguous
-  at::Tensor target;  // contiguous; input's dtype (dense) or int64 (index)
-  at::Tensor weight;  // contiguous, input's dtype; undefined when WeightKind::None
-  TargetKind target_kind = TargetKind::Dense;
-  WeightKind weight_kind = WeightKind::None;
-  int64_t numel = 0;    // elements of input
-  int64_t classes = 1;  // C = input.size(-1) (1 for a 0-dim input)
+  fl_dtype dtype = FL_FLOAT32;
+  fl_input_kind input_kind = FL_INPUT_LOGITS;
+  fl_target_kind target_kind = FL_TARGET_DENSE;
+  fl_weight_kind weight_kind = FL_WEIGHT_NONE;
+  fl_reduction reduction = FL_REDUCTION_NONE;
+  int64_t numel = 0;
+  int64_t classes = 1;
+  int64_t rows = 0;  // numel / classes
   double alpha = -1;
   double gamma = 0;
-  int64_t reduction = kReductionNone;
-  double divisor = 1;   // mean: avg_factor or numel; sum: 1
+  double divisor = 1;  // MEAN: the caller's divisor; SUM: 1
+  const void* input = nullptr;
+  const void* target = nullptr;
+  const void* weight = nullptr;
 };
 
-// Checks every argument (throws ArgumentError naming the argument) and returns the kinds.
-// Does not touch the data (no host sync); class-index range is checked by the kernels.
-void validate(const at::Tensor& input, const at::Tensor& target,
-              const c10::optional<at::Tensor>& weight, double alpha, double gamma,
-              int64_t reduction, c10::optional<double> avg_factor, TargetKind* target_kind,
-              WeightKind* weight_kind);
+// Checks every field of *p (throws ArgumentError naming the parameter). Does not read the data:
+// the class-index range is checked by the kernels.
+Problem validate_problem(const fl_problem* p);
 
-// validate() plus the contiguous / dtype-normalised tensors.
-Problem prepare(const at::Tensor& input, const at::Tensor& target,
-                const c10::optional<at::Tensor>& weight, double alpha, double gamma,
-                int64_t reduction, c10::optional<double> avg_factor);
+// Output pointers: forward's out, backward's grad_output and grad_input.
+void validate_forward_out(const Problem& pb, const void* out);
+void validate_backward_args(const Problem& pb, const void* grad_output, const void* grad_input);
 
-// Kernels. forward: the loss (input's shape for none, 0-dim for mean/sum), input's dtype.
-// backward: d(loss)/d(input) * grad_output, input's shape and dtype. grad_output has the forward
-// result's shape (any strides; an expanded scalar is read as a scalar).
-at::Tensor forward_cpu(const Problem& pb);
-at::Tensor backward_cpu(const at::Tensor& grad_output, const Problem& pb);
-#ifdef FL_WITH_CUDA
-at::Tensor forward_cuda(const Problem& pb);
-at::Tensor backward_cuda(const at::Tensor& grad_output, const Problem& pb);
-#endif
+// The message of a class index out of [0, classes] at flat position pos of the target.
+std::string class_index_message(int64_t pos, int64_t value, int64_t classes);
 
-FL_API std::string shape_str(at::IntArrayRef sizes);  // exported: used by the testing library
+// Bytes per element of a dtype code (validated).
+inline int64_t dtype_size(fl_dtype d) { return d == FL_FLOAT64 ? 8 : d == FL_FLOAT32 ? 4 : 2; }
+
+// Thread-local last error of the library this is compiled into (each library has its own).
+void set_last_error(const char* message, const char* param) noexcept;
 
 }  // namespace focal_loss

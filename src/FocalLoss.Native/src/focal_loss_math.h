@@ -29,6 +29,19 @@
 //   (d/dz of q^gamma*CE is q^gamma*(gamma*p_t*CE + q) since dq/dz = q*p_t, dCE/dz = q;
 //   no 0*inf at q = 0 for any gamma: m is formed from the finite -log q).
 // One exp, one log1p and one division per element (plus a second exp for non-integer gamma).
+//
+// Probability inputs (FL_INPUT_PROBABILITIES, MMDetection's py_focal_loss_with_prob, activated=True):
+// x is p itself, p in [0, 1], t in [0, 1] (dense or 0/1 from a class index):
+//   q       = t*(1-p) + (1-t)*p                          (MMDetection's pt)
+//   BCE     = -(t*max(log p, -100) + (1-t)*max(log1p(-p), -100))   (PyTorch binary_cross_entropy)
+//   m       = q^gamma (1 for gamma = 0, also at q = 0)
+//   alpha_t = t*alpha + (1-t)*(1-alpha), or 1 when alpha < 0
+//   loss    = alpha_t * m * BCE
+//   dloss/dp = alpha_t * ( m * (p - t) / max((1-p)*p, eps)         (PyTorch's BCE backward;
+//                                                                   eps = float 1e-12, as PyTorch's)
+//                        + gamma * (1-2t) * q^(gamma-1) * BCE )    (d q^gamma/dp; 0 for gamma = 0)
+//   where q = 0 (only at p = t in {0, 1}, so BCE = 0) the second term is its limit 0 (no 0*inf for
+//   gamma < 1). Scalar code (prob_loss / prob_grad below), the same on the CPU and the device.
 #pragma once
 
 #include <cmath>
@@ -206,6 +219,38 @@ FL_HD double fl_log1p(double x) {
 #endif
 }
 
+// General-domain log / log1p (the probability path: any argument, 0 gives -inf). Scalar.
+FL_HD float fl_log_any(float x) {
+#if FL_DEVICE_PASS
+  return ::logf(x);
+#else
+  return std::log(x);
+#endif
+}
+FL_HD float fl_log1p_any(float x) {
+#if FL_DEVICE_PASS
+  return ::log1pf(x);
+#else
+  return std::log1p(x);
+#endif
+}
+FL_HD float fl_pow_any(float x, float y) {
+#if FL_DEVICE_PASS
+  return ::powf(x, y);
+#else
+  return std::pow(x, y);
+#endif
+}
+FL_HD double fl_log_any(double x) { return fl_log(x); }
+FL_HD double fl_log1p_any(double x) { return fl_log1p(x); }
+FL_HD double fl_pow_any(double x, double y) {
+#if FL_DEVICE_PASS
+  return ::pow(x, y);
+#else
+  return std::pow(x, y);
+#endif
+}
+
 // Scalar options in the compute type T (float for float16/bfloat16/float32, double for float64).
 template <typename T>
 struct Params {
@@ -341,6 +386,68 @@ FL_HD T grad(T x, T t, const Params<T>& prm) {
   T pmt = (one - t) * s.p - t * s.pn;      // p - t, exact for hard t
   T d = kG == kGamma0 ? pmt : gamma * (one - T(2) * t) * r * s.ce + pmt;
   return s.at * modulating<kG>(s.q, s.nlq, prm.gamma) * d;
+}
+
+// ---- probability inputs (see the header comment) -------------------------------------------------
+template <typename T>
+struct ProbElem {
+  T q;    // t*(1-p) + (1-t)*p
+  T bce;  // clamped binary cross entropy
+  T at;   // alpha_t
+};
+
+template <typename T>
+FL_HD ProbElem<T> prob_eval(T p, T t, const Params<T>& prm) {
+  const T one = T(1);
+  const T zero = T(0);
+  const T lo = T(-100);
+  ProbElem<T> e;
+  e.q = (one - p) * t + p * (one - t);
+  T lp = fl_log_any(p);
+  T l1mp = fl_log1p_any(-p);
+  lp = lp > lo ? lp : lo;  // max(log p, -100); NaN p stays NaN
+  l1mp = l1mp > lo ? l1mp : lo;
+  lp = p != p ? p : lp;
+  l1mp = p != p ? p : l1mp;
+  e.bce = (t - one) * l1mp - t * lp;
+  const T at = t * prm.alpha + (one - t) * (one - prm.alpha);
+  e.at = prm.use_alpha != zero ? at : one;
+  return e;
+}
+
+// q^g for g >= 0 (0^0 = 1).
+template <typename T>
+FL_HD T prob_pow(T q, T g) {
+  if (g == T(0)) return T(1);
+  if (g == T(1)) return q;
+  if (g == T(2)) return q * q;
+  return fl_pow_any(q, g);
+}
+
+template <int kG, typename T>
+FL_HD T prob_loss(T p, T t, const Params<T>& prm) {
+  const ProbElem<T> e = prob_eval(p, t, prm);
+  const T g = kG == kGammaAny ? prm.gamma : T(kG);
+  return e.at * prob_pow(e.q, g) * e.bce;
+}
+
+template <int kG, typename T>
+FL_HD T prob_grad(T p, T t, const Params<T>& prm) {
+  const T one = T(1);
+  const T zero = T(0);
+  const ProbElem<T> e = prob_eval(p, t, prm);
+  const T g = kG == kGammaAny ? prm.gamma : T(kG);
+  const T den0 = (one - p) * p;
+  const T eps = T(1e-12f);  // PyTorch's EPSILON is a float: 1e-12f = 9.99999996e-13, also in float64
+  const T den = den0 > eps ? den0 : eps;
+  const T dbce = (p - t) / den;
+  const T m = prob_pow(e.q, g);
+  T d = m * dbce;
+  if (g != zero) {
+    const T m1 = e.q > zero ? prob_pow(e.q, g - one) : zero;  // limit 0 where q = 0 (BCE = 0 there)
+    d = d + g * (one - T(2) * t) * m1 * e.bce;
+  }
+  return e.at * d;
 }
 
 }  // namespace math
