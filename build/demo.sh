@@ -35,6 +35,8 @@ ls -1 artifacts/packages/FocalLoss.Analyzers."$version".nupkg
 work=$(mktemp -d "${TMPDIR:-/tmp}/focalloss-demo-XXXXXX")
 trap 'rm -rf "$work"' EXIT
 cp tests/e2e/sample/*.cs tests/e2e/sample/*.csproj "$work/"
+# a name that says what the file holds (in the repository it is named after the article it came from)
+[ -f "$work/Seed000Proposal.cs" ] && mv "$work/Seed000Proposal.cs" "$work/OpenPcdetProposedFix.cs"
 cat > "$work/Directory.Build.props" <<EOF
 <Project><PropertyGroup>
   <FocalLossRepo>$root/</FocalLossRepo>
@@ -49,7 +51,17 @@ EOF
 mkdir -p "$work/.original" && cp "$work"/*.cs "$work/.original/"
 
 step "The sample project: C# ports of OpenPCDet, MMDetection and YOLOv5 focal losses, and five buggy ones"
-for f in "$work"/*.cs; do printf '  %s\n' "$(basename "$f")"; done
+declare -A about=(
+  [OpenPcdetLoss.cs]="OpenPCDet's SigmoidFocalClassificationLoss as published (correct: its pt holds 1 - p_t)"
+  [MmdetFocalLoss.cs]="MMDetection's py_sigmoid_focal_loss (correct)"
+  [Yolov5FocalLoss.cs]="YOLOv5's FocalLoss (correct)"
+  [OpenPcdetProposedFix.cs]="OpenPCDet's loss after a proposed \"fix\": pt rewritten to p_t, pt^gamma kept (inverted modulating factor)"
+  [Yolov5InvertedAlpha.cs]="YOLOv5's loss with alpha swapped between positives and negatives"
+  [DoubleSigmoidFocalLoss.cs]="probabilities passed to binary_cross_entropy_with_logits (sigmoid applied twice)"
+  [BranchFormLogLoss.cs]="log(p) and log(1 - p) of the probability (-inf in float32 for large |x|)"
+  [ReducedTooEarly.cs]="the cross entropy reduced before the focal weighting"
+)
+for f in "$work"/*.cs; do n=$(basename "$f"); printf '  %-26s %s\n' "$n" "${about[$n]:-}"; done
 
 step "dotnet build (the analyzer runs inside the compiler)"
 set +e

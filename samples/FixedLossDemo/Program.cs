@@ -30,18 +30,18 @@ Tensor w = torch.rand(64) * 0.5 + 0.75;
 
 var cases = new Case[]
 {
-    new("The modulating factor is inverted: OpenPCDet's loss with `pt` rewritten to the paper's p_t",
-        "Seed000Proposal.cs, ProposedSigmoidFocalClassificationLoss.forward(x, t, weights).sum(); gamma 2, alpha 0.25",
+    new("The modulating factor is inverted: OpenPCDet's loss after a proposed \"fix\" that rewrites its pt to the paper's p_t but keeps pt^gamma",
+        "ProposedSigmoidFocalClassificationLoss.forward(x, t, weights).sum(); gamma 2, alpha 0.25",
         asm => Call(asm, "FocalLossSample.ProposedSigmoidFocalClassificationLoss", new object[] { 2.0, 0.25 }, "forward", x, t, w).sum(),
         () => (focal.sigmoid_focal_loss(x, t, 0.25, 2.0, nn.Reduction.None) * w.unsqueeze(-1)).sum(),
         () => (torchvision.ops.sigmoid_focal_loss(x, t, 0.25, 2.0, nn.Reduction.None) * w.unsqueeze(-1)).sum()),
     new("The sigmoid is applied twice: probabilities passed to binary_cross_entropy_with_logits",
-        "DoubleSigmoidFocalLoss.cs, DoubleSigmoidLosses.focal_loss_sum(x, t); gamma 2, alpha 0.25",
+        "DoubleSigmoidLosses.focal_loss_sum(x, t); gamma 2, alpha 0.25",
         asm => Call(asm, "FocalLossSample.DoubleSigmoidLosses", null, "focal_loss_sum", x, t, 0.25, 2.0),
         () => focal.sigmoid_focal_loss(x, t, 0.25, 2.0, nn.Reduction.Sum),
         () => torchvision.ops.sigmoid_focal_loss(x, t, 0.25, 2.0, nn.Reduction.Sum)),
     new("The alpha balance is inverted: positives weighted 1 - alpha, negatives alpha (a YOLOv5 port)",
-        "Yolov5InvertedAlpha.cs, InvertedAlphaFocalLoss.forward(x, t); gamma 1.5, alpha 0.25, mean",
+        "InvertedAlphaFocalLoss.forward(x, t); gamma 1.5, alpha 0.25, mean",
         asm => Call(asm, "FocalLossSample.InvertedAlphaFocalLoss", new object[] { 1.5, 0.25 }, "forward", x, t),
         () => focal.sigmoid_focal_loss(x, t, 0.25, 1.5, nn.Reduction.Mean),
         () => torchvision.ops.sigmoid_focal_loss(x, t, 0.25, 1.5, nn.Reduction.Mean)),
