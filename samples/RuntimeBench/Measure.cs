@@ -11,10 +11,15 @@ namespace RuntimeBench
 {
     internal static class Timing
     {
-        /// <summary>Milliseconds per call of <paramref name="step"/>, averaged over <paramref name="reps"/> calls; every
-        /// tensor a call makes is freed inside the timed region (freeing is part of what a training step pays).</summary>
-        public static double Sample(Action step, int reps)
+        private const int ClockProcessCpuTime = 2; // CLOCK_PROCESS_CPUTIME_ID (Linux)
+
+        /// <summary>Milliseconds per call of <paramref name="step"/>, averaged over <paramref name="reps"/> calls: wall
+        /// time, and the process's CPU time (all its threads, clock_gettime(CLOCK_PROCESS_CPUTIME_ID), nanosecond
+        /// resolution) over the same calls. Every tensor a call makes is freed inside the timed region (freeing is part
+        /// of what a training step pays).</summary>
+        public static (double Wall, double Cpu) Sample(Action step, int reps)
         {
+            double cpu0 = CpuMs();
             var sw = Stopwatch.StartNew();
             for (int i = 0; i < reps; i++)
             {
@@ -22,8 +27,29 @@ namespace RuntimeBench
                 step();
             }
 
-            return sw.Elapsed.TotalMilliseconds / reps;
+            double wall = sw.Elapsed.TotalMilliseconds / reps;
+            return (wall, (CpuMs() - cpu0) / reps);
         }
+
+        private static double CpuMs()
+        {
+            if (clock_gettime(ClockProcessCpuTime, out TimeSpec ts) != 0)
+            {
+                throw new InvalidOperationException("clock_gettime(CLOCK_PROCESS_CPUTIME_ID) failed");
+            }
+
+            return (ts.Seconds * 1e3) + (ts.Nanoseconds * 1e-6);
+        }
+
+        [StructLayout(LayoutKind.Sequential)]
+        private struct TimeSpec
+        {
+            public long Seconds;
+            public long Nanoseconds;
+        }
+
+        [DllImport("libc", EntryPoint = "clock_gettime")]
+        private static extern int clock_gettime(int clock, out TimeSpec ts);
     }
 
     /// <summary>Median and quartiles of a sample (linear interpolation between order statistics).</summary>
@@ -108,6 +134,12 @@ namespace RuntimeBench
 
         public double[] Stream { get; set; } = Array.Empty<double>();
 
+        public double[] FusedCpu { get; set; } = Array.Empty<double>();
+
+        public double[] CompositeCpu { get; set; } = Array.Empty<double>();
+
+        public double[] StreamCpu { get; set; } = Array.Empty<double>();
+
         public long HeldFused { get; set; }
 
         public long HeldComposite { get; set; }
@@ -126,6 +158,11 @@ namespace RuntimeBench
 
         /// <summary>Fused / roofline, round by round.</summary>
         public Stats VsRoofline => Stats.Of(Fused.Zip(Roofline, (f, r) => f / r));
+
+        /// <summary>The same two ratios formed from process CPU time.</summary>
+        public Stats SpeedupCpu => Stats.Of(CompositeCpu.Zip(FusedCpu, (c, f) => c / f));
+
+        public Stats VsRooflineCpu => Stats.Of(FusedCpu.Zip(StreamCpu, (f, s) => f / (s * Program.FusedBytes / Program.StreamBytes)));
 
         public double NsPerElement(IEnumerable<double> ms) => Stats.Of(ms).Median * 1e6 / N;
     }

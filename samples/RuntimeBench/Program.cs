@@ -122,7 +122,7 @@ namespace RuntimeBench
                 Timing.Sample(v.Step, reps);
             }
 
-            var samples = variants.ToDictionary(v => v.Name, _ => new List<double>());
+            var samples = variants.ToDictionary(v => v.Name, _ => new List<(double Wall, double Cpu)>());
             for (int round = 0; round < rounds; round++)
             {
                 for (int k = 0; k < variants.Length; k++)
@@ -132,9 +132,12 @@ namespace RuntimeBench
                 }
             }
 
-            result.Fused = samples["fused"].ToArray();
-            result.Composite = samples["composite"].ToArray();
-            result.Stream = samples["stream"].ToArray();
+            result.Fused = samples["fused"].Select(s => s.Wall).ToArray();
+            result.Composite = samples["composite"].Select(s => s.Wall).ToArray();
+            result.Stream = samples["stream"].Select(s => s.Wall).ToArray();
+            result.FusedCpu = samples["fused"].Select(s => s.Cpu).ToArray();
+            result.CompositeCpu = samples["composite"].Select(s => s.Cpu).ToArray();
+            result.StreamCpu = samples["stream"].Select(s => s.Cpu).ToArray();
             result.HeldFused = Held.ForBackward(() => Fused(x, t), x);
             result.HeldComposite = Held.ForBackward(() => Composite(x, t), x);
             return result;
