@@ -153,6 +153,19 @@ __attribute__((target("avx2,fma"))) FL_NOINLINE void hard_tile(const float* __re
 // float values in double into 8 lanes, element j of a tile into lane j % 8).
 enum Epilogue { kStore = 0, kStoreScaled = 1, kStoreG = 2, kReduce = 3 };
 
+// The epilogue of one vector of element values (no padding lanes): weight, scale or g, reduce.
+template <int kEpi, bool kW>
+FL_AVX2_INLINE __m256 epilogue(__m256 vscale, __m256d& acc0, __m256d& acc1, __m256 v, __m256 wv, __m256 gv) {
+  if (kW) v = _mm256_mul_ps(wv, v);
+  if (kEpi == kStoreScaled) v = _mm256_mul_ps(vscale, v);
+  if (kEpi == kStoreG) v = _mm256_mul_ps(gv, v);
+  if (kEpi == kReduce) {
+    acc0 = _mm256_add_pd(acc0, _mm256_cvtps_pd(_mm256_castps256_ps128(v)));
+    acc1 = _mm256_add_pd(acc1, _mm256_cvtps_pd(_mm256_extractf128_ps(v, 1)));
+  }
+  return v;
+}
+
 template <int kG, bool kBackward, int kEpi, bool kW>
 FL_AVX2_INLINE __m256 one_vector(const Consts& c, __m256 vscale, __m256d& acc0, __m256d& acc1, __m256 xv, __m256 tv,
                                  __m256 wv, __m256 gv, __m256 keep) {
@@ -184,6 +197,18 @@ __attribute__((target("avx2,fma"))) FL_NOINLINE void fused_tile(
   const __m256 zero = _mm256_setzero_ps();
   const __m256 allset = _mm256_castsi256_ps(_mm256_set1_epi32(-1));
   int64_t j = 0;
+  for (; j + 16 <= n; j += 16) {
+    const __m256 e0 = element<kG, kBackward>(_mm256_loadu_ps(x + j), _mm256_loadu_ps(t + j), c);
+    const __m256 e1 = element<kG, kBackward>(_mm256_loadu_ps(x + j + 8), _mm256_loadu_ps(t + j + 8), c);
+    const __m256 v0 = epilogue<kEpi, kW>(vscale, acc0, acc1, e0, kW ? _mm256_loadu_ps(w + j) : zero,
+                                         kEpi == kStoreG ? _mm256_loadu_ps(g + j) : zero);
+    const __m256 v1 = epilogue<kEpi, kW>(vscale, acc0, acc1, e1, kW ? _mm256_loadu_ps(w + j + 8) : zero,
+                                         kEpi == kStoreG ? _mm256_loadu_ps(g + j + 8) : zero);
+    if (kEpi != kReduce) {
+      _mm256_storeu_ps(out + j, v0);
+      _mm256_storeu_ps(out + j + 8, v1);
+    }
+  }
   for (; j + 8 <= n; j += 8) {
     const __m256 v = one_vector<kG, kBackward, kEpi, kW>(c, vscale, acc0, acc1, _mm256_loadu_ps(x + j), _mm256_loadu_ps(t + j), kW ? _mm256_loadu_ps(w + j) : zero,
                                 kEpi == kStoreG ? _mm256_loadu_ps(g + j) : zero, allset);
