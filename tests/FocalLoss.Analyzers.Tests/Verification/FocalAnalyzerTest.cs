@@ -71,10 +71,11 @@ namespace FocalLoss.Analyzers.Tests.Verification
         }
 
         /// <summary>The analyzer reports what the standard test expected (same compilation); then the generated-code and pragma passes.</summary>
-        public static async Task<ProductChecks.Analysis> RunAnalyzerChecksAsync(ProductChecks checks, SolutionState state)
+        public static async Task<(Solution Solution, ProductChecks.Analysis Analysis)> RunAnalyzerChecksAsync(ProductChecks checks, SolutionState state)
         {
             var sources = Sources(state);
-            var original = await checks.AnalyzeAsync(checks.CreateSolution(sources)).ConfigureAwait(false);
+            var solution = checks.CreateSolution(sources);
+            var original = await checks.AnalyzeAsync(solution).ConfigureAwait(false);
             ProductChecks.AssertNoExceptions(original, "Analyzing the test sources");
             var expected = state.ExpectedDiagnostics.Count(d => d.HasLocation && !d.Id.StartsWith("CS", System.StringComparison.Ordinal));
             var reported = original.Analyzer.Count(d => d.Location.IsInSource);
@@ -90,7 +91,7 @@ namespace FocalLoss.Analyzers.Tests.Verification
                 await checks.VerifyPragmaSuppressesEachDiagnosticAsync(sources, original).ConfigureAwait(false);
             }
 
-            return original;
+            return (solution, original);
         }
     }
 }

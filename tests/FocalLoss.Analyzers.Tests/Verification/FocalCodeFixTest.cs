@@ -4,7 +4,6 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Testing;
@@ -67,15 +66,16 @@ namespace FocalLoss.Analyzers.Tests.Verification
             var fixedState = FixedState.WithInheritedValuesApplied(rawTestState, fixable).WithProcessedMarkup(MarkupOptions, defaultDiagnostic, supported, fixable, DefaultFilePath);
 
             var checks = new ProductChecks(analyzers, (CSharpParseOptions)CreateParseOptions(), (CSharpCompilationOptions)CreateCompilationOptions(), TestState.AdditionalReferences, cancellationToken);
-            var original = await TestLayer.RunAnalyzerChecksAsync(checks, testState).ConfigureAwait(false);
+            var (originalSolution, original) = await TestLayer.RunAnalyzerChecksAsync(checks, testState).ConfigureAwait(false);
             var sources = TestLayer.Sources(testState);
             var fixedSources = TestLayer.Sources(fixedState);
 
             // The standard test checked that the fix gives exactly the fixed sources; they must not add compiler warnings.
-            var fixedAnalysis = await checks.AnalyzeAsync(checks.CreateSolution(fixedSources)).ConfigureAwait(false);
+            var fixedAnalysis = await checks.CompileAsync(checks.CreateSolution(fixedSources)).ConfigureAwait(false);
             ProductChecks.VerifyNoNewCompilerWarnings(original, fixedAnalysis, "Fixed sources");
 
-            // dotnet format analyzers --diagnostics: first registered action, FixAll in Solution scope.
+            // dotnet format analyzers --diagnostics: per id, the first registered action, FixAll in Solution scope.
+            var (formatted, firstKeys) = await checks.ReplayDotnetFormatAsync(originalSolution, fixers).ConfigureAwait(false);
             List<(string Path, string Text)> formatExpected;
             if (FormatFixedSources.Count > 0)
             {
@@ -88,49 +88,25 @@ namespace FocalLoss.Analyzers.Tests.Verification
             }
             else
             {
-                if (!await SelectsFirstRegisteredActionAsync(checks, sources, fixers).ConfigureAwait(false))
+                var selectsFirst = CodeActionEquivalenceKey is null
+                    ? (CodeActionIndex ?? 0) == 0
+                    : firstKeys.Values.All(k => k == CodeActionEquivalenceKey);
+                if (!selectsFirst)
                 {
-                    Assert.Fail($"The test selects the code action with key '{CodeActionEquivalenceKey}', which is not the first registered one, but dotnet format applies the first: give FormatFixedSources.");
+                    Assert.Fail($"The test selects the code action {(CodeActionEquivalenceKey is null ? "at index " + CodeActionIndex : "with key '" + CodeActionEquivalenceKey + "'")}, which is not the first registered one, but dotnet format applies the first: give FormatFixedSources.");
                 }
 
                 formatExpected = fixedSources;
             }
 
-            var formatted = await checks.ReplayDotnetFormatAsync(checks.CreateSolution(sources), fixers).ConfigureAwait(false);
             await ProductChecks.VerifyTextsAsync(formatted, formatExpected, "dotnet format replay").ConfigureAwait(false);
-            var formattedAnalysis = await checks.AnalyzeAsync(formatted).ConfigureAwait(false);
+            var formattedAnalysis = await checks.CompileAsync(formatted).ConfigureAwait(false);
             if (formattedAnalysis.Compiler.Any(d => d.Severity == DiagnosticSeverity.Error))
             {
                 Assert.Fail("dotnet format replay: the result does not compile:" + System.Environment.NewLine + ProductChecks.Format(formattedAnalysis.Compiler));
             }
 
             ProductChecks.VerifyNoNewCompilerWarnings(original, formattedAnalysis, "dotnet format replay");
-        }
-
-        /// <summary>Whether the action the test selects is the first one registered for the first diagnostic that gets any.</summary>
-        private async Task<bool> SelectsFirstRegisteredActionAsync(ProductChecks checks, List<(string Path, string Text)> sources, List<CodeFixProvider> fixers)
-        {
-            if (CodeActionEquivalenceKey is null)
-            {
-                return (CodeActionIndex ?? 0) == 0;
-            }
-
-            var solution = checks.CreateSolution(sources);
-            foreach (var diagnostic in (await checks.AnalyzeAsync(solution).ConfigureAwait(false)).Analyzer.Where(d => d.Location.IsInSource))
-            {
-                var document = solution.GetDocument(diagnostic.Location.SourceTree)!;
-                foreach (var fixer in fixers.Where(f => f.FixableDiagnosticIds.Contains(diagnostic.Id)))
-                {
-                    var actions = new List<CodeAction>();
-                    await fixer.RegisterCodeFixesAsync(new CodeFixContext(document, diagnostic, (action, _) => actions.Add(action), CancellationToken.None)).ConfigureAwait(false);
-                    if (actions.Count > 0)
-                    {
-                        return actions[0].EquivalenceKey == CodeActionEquivalenceKey;
-                    }
-                }
-            }
-
-            return true;
         }
     }
 }

@@ -68,8 +68,33 @@ namespace FocalLoss.Analyzers.Tests.Verification
             return solution;
         }
 
-        /// <summary>Compiler warnings and errors, and the analyzers' unsuppressed diagnostics, as a build would report them.</summary>
-        public async Task<Analysis> AnalyzeAsync(Solution solution)
+        /// <summary>Compiler warnings and errors only (no analyzer runs).</summary>
+        public async Task<Analysis> CompileAsync(Solution solution)
+        {
+            var result = new Analysis();
+            var compilation = (await solution.Projects.Single().GetCompilationAsync(cancellationToken).ConfigureAwait(false))!;
+            result.Compiler.AddRange(compilation.GetDiagnostics(cancellationToken).Where(d => d.Severity >= DiagnosticSeverity.Warning));
+            return result;
+        }
+
+        /// <summary>Compiler warnings and errors, and the analyzers' unsuppressed diagnostics, as a build would report them (computed once per solution snapshot).</summary>
+        public Task<Analysis> AnalyzeAsync(Solution solution)
+        {
+            lock (analyses)
+            {
+                if (!analyses.TryGetValue(solution, out var analysis))
+                {
+                    analysis = AnalyzeCoreAsync(solution);
+                    analyses.Add(solution, analysis);
+                }
+
+                return analysis;
+            }
+        }
+
+        private readonly System.Runtime.CompilerServices.ConditionalWeakTable<Solution, Task<Analysis>> analyses = new();
+
+        private async Task<Analysis> AnalyzeCoreAsync(Solution solution)
         {
             var result = new Analysis();
             var project = solution.Projects.Single();
@@ -178,10 +203,12 @@ namespace FocalLoss.Analyzers.Tests.Verification
 
         /// <summary>
         /// Replays <c>dotnet format analyzers</c>: for each fixable id (in order), the equivalence key of the first action
-        /// registered for the first diagnostic with that id, applied once by FixAll in Solution scope.
+        /// registered for the first diagnostic with that id, applied once by FixAll in Solution scope. Returns the result
+        /// and, per id, the key applied.
         /// </summary>
-        public async Task<Solution> ReplayDotnetFormatAsync(Solution solution, IReadOnlyList<CodeFixProvider> fixers)
+        public async Task<(Solution Solution, Dictionary<string, string> FirstKeys)> ReplayDotnetFormatAsync(Solution solution, IReadOnlyList<CodeFixProvider> fixers)
         {
+            var firstKeys = new Dictionary<string, string>(StringComparer.Ordinal);
             var ids = (await AnalyzeAsync(solution).ConfigureAwait(false)).Analyzer
                 .Where(d => d.Location.IsInSource && fixers.Any(f => f.FixableDiagnosticIds.Contains(d.Id)))
                 .Select(d => d.Id).Distinct().OrderBy(i => i, StringComparer.Ordinal).ToList();
@@ -209,8 +236,9 @@ namespace FocalLoss.Analyzers.Tests.Verification
                         Assert.Fail($"dotnet format replay: the first action registered for {id} ('{actions[0].Title}') has no equivalence key, so dotnet format cannot apply it.");
                     }
 
+                    firstKeys[id] = key!;
                     var provider = fixer.GetFixAllProvider()!;
-                    var context = new FixAllContext(document, fixer, FixAllScope.Solution, key, new[] { id }, new DiagnosticProvider(this, id), cancellationToken);
+                    var context = new FixAllContext(document, fixer, FixAllScope.Solution, key!, new[] { id }, new DiagnosticProvider(this, id), cancellationToken);
                     var fixAll = await provider.GetFixAsync(context).ConfigureAwait(false);
                     if (fixAll is null)
                     {
@@ -223,7 +251,7 @@ namespace FocalLoss.Analyzers.Tests.Verification
                 }
             }
 
-            return solution;
+            return (solution, firstKeys);
         }
 
         /// <summary>Each document of <paramref name="actual"/> has the text given for its path in <paramref name="expected"/>.</summary>

@@ -116,5 +116,18 @@ namespace FocalLoss.Analyzers.Tests.Verification
             test.FormatFixedSources.Add(Fixed("41"));
             return AssertFailsAsync(() => test.RunAsync(), "has no equivalence key");
         }
+
+        [Fact]
+        public Task UnparenthesisedFix_FailsTheStandardReparseCheck()
+        {
+            // Covered by the standard library (CodeFixValidationMode): the printed fix must parse back to the tree the fix built.
+            var test = new FocalCodeFixTest<FortyTwoAnalyzer, UnparenthesisedFixer>
+            {
+                TestState = { Sources = { "public static class C\n{\n    public static int F() => 2 * {|#0:42|};\n}\n" } },
+                FixedState = { Sources = { "public static class C\n{\n    public static int F() => 2 * 40 + 2;\n}\n" } },
+            };
+            test.ExpectedDiagnostics.Add(At(0));
+            return AssertFailsAsync(() => test.RunAsync(), "Node(MultiplyExpression)");
+        }
     }
 }

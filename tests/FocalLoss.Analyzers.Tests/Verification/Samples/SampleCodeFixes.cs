@@ -37,11 +37,14 @@ namespace FocalLoss.Analyzers.Tests.Verification.Samples
             return Task.CompletedTask;
         }
 
-        private static async Task<Document> ReplaceAsync(Document document, Microsoft.CodeAnalysis.Text.TextSpan span, string replacement, CancellationToken cancellationToken)
+        /// <summary>The expression that replaces the flagged literal.</summary>
+        protected virtual ExpressionSyntax Build(string replacement) => SyntaxFactory.ParseExpression(replacement);
+
+        private async Task<Document> ReplaceAsync(Document document, Microsoft.CodeAnalysis.Text.TextSpan span, string replacement, CancellationToken cancellationToken)
         {
             var root = (await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false))!;
             var node = root.FindNode(span, getInnermostNodeForTie: true).DescendantNodesAndSelf().OfType<ExpressionSyntax>().First();
-            return document.WithSyntaxRoot(root.ReplaceNode(node, SyntaxFactory.ParseExpression(replacement).WithTriviaFrom(node)));
+            return document.WithSyntaxRoot(root.ReplaceNode(node, Build(replacement).WithTriviaFrom(node)));
         }
     }
 
@@ -67,5 +70,14 @@ namespace FocalLoss.Analyzers.Tests.Verification.Samples
     public sealed class FirstActionWithoutKeyFixer : FortyTwoFixer
     {
         protected override IEnumerable<(string Title, string? Key, string Replacement)> Actions => new[] { ("Use 41", (string?)null, "41"), ("Use 43", "Use43", "43") };
+    }
+
+    /// <summary>Broken: builds <c>40 + 2</c> as a tree without parentheses, which inside <c>2 * 42</c> prints as <c>2 * 40 + 2</c>.</summary>
+    public sealed class UnparenthesisedFixer : FortyTwoFixer
+    {
+        protected override IEnumerable<(string Title, string? Key, string Replacement)> Actions => new[] { ("Use 40 + 2", (string?)"UseSum", "40 + 2") };
+
+        protected override ExpressionSyntax Build(string replacement) =>
+            SyntaxFactory.BinaryExpression(SyntaxKind.AddExpression, SyntaxFactory.ParseExpression("40"), SyntaxFactory.ParseExpression("2"));
     }
 }
