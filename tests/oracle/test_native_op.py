@@ -199,11 +199,14 @@ def test_non_contiguous_inputs_are_made_contiguous():
     assert torch.equal(a, b)
 
 
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
 @pytest.mark.parametrize("reduction", ["mean", "sum"])
-def test_reductions_identical_for_1_2_3_7_threads(reduction):
+def test_reductions_identical_for_1_2_3_7_threads(reduction, dtype):
+    # float64: the double partial sums reach the result unrounded, so any change of the summation
+    # order with the thread count shows
     torch.manual_seed(6)
-    x = torch.randn((1 << 20) + 17) * 3
-    t = (torch.rand((1 << 20) + 17) < 0.1).float()
+    x = (torch.randn((1 << 20) + 17) * 3).to(dtype)
+    t = (torch.rand((1 << 20) + 17) < 0.1).to(dtype)
     results = [nl.forward(x, t, None, 0.25, 2.0, reduction, threads=n).item() for n in [1, 2, 3, 7, 1]]
     assert results == [results[0]] * 5
 
@@ -461,3 +464,49 @@ def test_math_selftest_binary():
     assert os.path.exists(SELFTEST), "build/build-native.sh builds it"
     r = subprocess.run([SELFTEST], capture_output=True, text=True)
     assert r.returncode == 0, r.stdout + r.stderr
+
+
+@pytest.mark.parametrize("dtype", [torch.float16, torch.bfloat16])
+def test_low_precision_rounding_ties_to_even(dtype):
+    # probabilities p = 0 with t = 1, gamma 0, no alpha: the loss is exactly 100 (the log clamp), so the
+    # float32 result 100 * w is exact and often lies halfway between two values of dtype
+    g = torch.Generator().manual_seed(21)
+    w = (torch.rand(8192, generator=g) * 4).to(dtype)
+    p = torch.zeros(8192, dtype=dtype)
+    t = torch.ones(8192, dtype=dtype)
+    low = nl.forward(p, t, w, -1.0, 0.0, "none", input_kind="probabilities")
+    exact = w.float() * 100  # exact in float32
+    ties = (exact.to(dtype).float() - exact).abs() == (exact.to(torch.float64) - exact.to(dtype).double()).abs()
+    assert int(((exact.double() * 2).to(dtype).double() / 2 != exact.double()).sum()) > 0
+    assert torch.equal(low, exact.to(dtype)), "round to nearest, ties to even"
+    assert ties.any()
+
+
+def test_exports_only_the_c_abi():
+    r = subprocess.run(["nm", "-D", "--defined-only", LIB], capture_output=True, text=True)
+    assert r.returncode == 0
+    names = sorted(line.split()[-1] for line in r.stdout.splitlines() if line.strip())
+    assert names == ["fl_abi_version", "fl_cpu_backward", "fl_cpu_forward", "fl_last_error", "fl_last_error_param"]
+
+
+def test_thread_pool_works_in_a_forked_child():
+    x = torch.randn(1 << 18)
+    t = (torch.rand(1 << 18) < 0.2).float()
+    expected = nl.forward(x, t, None, 0.25, 2.0, "sum", threads=3)  # the parent's pool exists now
+    pid = os.fork()
+    if pid == 0:  # child: must not wait for the parent's (absent) workers
+        try:
+            ok = torch.equal(nl.forward(x, t, None, 0.25, 2.0, "sum", threads=3), expected)
+        finally:
+            os._exit(0 if ok else 3)
+    import time
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0
+            return
+        time.sleep(0.05)
+    os.kill(pid, 9)
+    os.waitpid(pid, 0)
+    pytest.fail("the forked child hung in the thread pool")

@@ -127,7 +127,7 @@ def test_weights_with_probabilities(wkind):
 
 
 def test_probability_reductions_identical_for_1_2_3_7_threads():
-    p = probs(((1 << 19) + 3,), torch.float32, seed=10)
-    t = targets("hard", ((1 << 19) + 3,), seed=11).float()
+    p = probs(((1 << 19) + 3,), torch.float64, seed=10)
+    t = targets("soft", ((1 << 19) + 3,), seed=11)
     res = [nl.forward(p, t, None, 0.25, 2.0, "mean", input_kind="probabilities", threads=n).item() for n in [1, 2, 3, 7]]
     assert res == [res[0]] * 4

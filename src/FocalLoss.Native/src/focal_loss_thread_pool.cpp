@@ -1,5 +1,7 @@
 #include "focal_loss_thread_pool.h"
 
+#include <unistd.h>
+
 #include <atomic>
 #include <condition_variable>
 #include <mutex>
@@ -88,9 +90,27 @@ class Pool {
   std::atomic<int64_t> next_{0};
 };
 
+// The pool of this process. After fork() the child has none of the parent's worker threads: it
+// abandons the inherited pool object (never touching its threads or locks) and makes a new one.
+// The holder's destructor (process exit, or unloading the library) joins the workers.
+struct Holder {
+  Pool* pool = nullptr;
+  pid_t pid = 0;
+  ~Holder() {
+    if (pool != nullptr && pid == getpid()) delete pool;
+  }
+};
+
 Pool& pool() {
-  static Pool p;
-  return p;
+  static Holder h;
+  static std::mutex create_mu;
+  std::lock_guard<std::mutex> lk(create_mu);
+  const pid_t me = getpid();
+  if (h.pool == nullptr || h.pid != me) {  // first use, or first use in a forked child
+    h.pool = new Pool();
+    h.pid = me;
+  }
+  return *h.pool;
 }
 
 }  // namespace

@@ -9,6 +9,7 @@ namespace focal_loss {
 // thread plus threads - 1 pooled workers (created on first use, kept for later calls). Which
 // thread runs which i is unspecified; callers make results independent of it. One job runs at a
 // time (concurrent callers wait). fn must not throw and must not call parallel_run itself.
+// Safe to use in a child process after fork() (it gets a pool of its own).
 // May throw std::system_error (thread creation) before any fn call.
 using IndexFn = void (*)(void* ctx, int64_t i);
 void parallel_run(int64_t n, int threads, IndexFn fn, void* ctx);
