@@ -54,8 +54,8 @@ namespace FocalLoss.TorchSharp
             }
         }
 
-        /// <summary>TorchSharp's intra-op thread count (torch.set_num_threads), at least 1.</summary>
-        private static int Threads() => Math.Max(1, get_num_threads());
+        /// <summary>TorchSharp's intra-op thread count (torch.set_num_threads), within the kernel's [1, 1024].</summary>
+        private static int Threads() => Math.Clamp(get_num_threads(), 1, 1024);
 
         private static IntPtr DataPtr(Tensor t)
         {

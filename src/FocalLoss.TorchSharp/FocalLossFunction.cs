@@ -5,9 +5,11 @@ using static TorchSharp.torch;
 namespace FocalLoss.TorchSharp
 {
     /// <summary>
-    /// The fused loss as a TorchSharp custom autograd function: forward runs the kernel and saves only its
-    /// inputs (no intermediates); backward runs the fused backward kernel. Arguments:
-    /// (input, target, weight or null, <see cref="FocalProblem"/>), all tensors contiguous.
+    /// The fused loss as a TorchSharp custom autograd function whose backward is the fused backward kernel. The forward
+    /// kernel runs before the graph node is made (<see cref="Run"/>), so a failing call (a class index out of range, say)
+    /// leaves no half-built node behind; <see cref="forward"/> then only records what the backward needs: the inputs
+    /// (no intermediates) and the problem. Arguments: (input, target, weight or null, <see cref="Computed"/>), all
+    /// tensors contiguous.
     /// </summary>
     internal sealed class FocalLossFunction : autograd.SingleTensorFunction<FocalLossFunction>
     {
@@ -15,17 +17,30 @@ namespace FocalLoss.TorchSharp
 
         public override string Name => "SigmoidFocalLossBackward";
 
+        /// <summary>The problem and the loss the forward kernel already computed.</summary>
+        internal sealed class Computed
+        {
+            public Computed(FocalProblem problem, Tensor output)
+            {
+                Problem = problem;
+                Output = output;
+            }
+
+            public FocalProblem Problem { get; }
+
+            public Tensor Output { get; }
+        }
+
         public override Tensor forward(autograd.AutogradContext ctx, params object[] vars)
         {
             var input = (Tensor)vars[0];
             var target = (Tensor)vars[1];
             var weight = vars[2] as Tensor;
-            var problem = (FocalProblem)vars[3];
+            var computed = (Computed)vars[3];
 
-            Tensor output = Run(problem, input, target, weight);
             ctx.save_for_backward(weight is null ? new List<Tensor> { input, target } : new List<Tensor> { input, target, weight });
-            ctx.save_data(ProblemKey, problem);
-            return output;
+            ctx.save_data(ProblemKey, computed.Problem);
+            return computed.Output;
         }
 
         public override List<Tensor> backward(autograd.AutogradContext ctx, Tensor grad_output)
@@ -44,12 +59,12 @@ namespace FocalLoss.TorchSharp
                 gradInput.DetachFromDisposeScope();
             }
 
-            // TorchSharp made this wrapper for us; libtorch has copied it, so it can go now.
+            // TorchSharp made this wrapper for this call only; libtorch holds its own reference, so it can go now.
             grad_output.Dispose();
             return new List<Tensor> { gradInput, null!, null!, null! };
         }
 
-        /// <summary>The forward kernel outside autograd (also used when no gradient is needed).</summary>
+        /// <summary>The forward kernel, outside autograd.</summary>
         internal static Tensor Run(FocalProblem problem, Tensor input, Tensor target, Tensor? weight)
         {
             Tensor output = empty(problem.OutputShape, problem.ScalarType, input.device);

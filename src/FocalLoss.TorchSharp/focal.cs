@@ -64,9 +64,11 @@ namespace FocalLoss.TorchSharp
                 Tensor x = input.contiguous();
                 Tensor t = target.contiguous();
                 Tensor? w = weight?.contiguous();
+                // The kernel runs first: a call that fails leaves no autograd node behind.
+                Tensor output = FocalLossFunction.Run(problem, x, t, w);
                 Tensor result = torch.is_grad_enabled() && input.requires_grad
-                    ? FocalLossFunction.apply(x, t, w!, problem)
-                    : FocalLossFunction.Run(problem, x, t, w);
+                    ? FocalLossFunction.apply(x, t, w!, new FocalLossFunction.Computed(problem, output))
+                    : output;
                 return result.MoveToOuterDisposeScope();
             }
         }

@@ -78,6 +78,16 @@ namespace FocalLoss.TorchSharp.Tests
         }
 
         [Fact]
+        public void ClassIndexOutsideZeroToC_WithInputRequiringGrad_NamesTarget()
+        {
+            Throws<ArgumentException>("target", () =>
+            {
+                Tensor x = X().requires_grad_(true);
+                focal.sigmoid_focal_loss(x, tensor(new long[] { 0, 5, 0, 0 }), reduction: Reduction.Sum).backward();
+            });
+        }
+
+        [Fact]
         public void ZeroDimensionalInputWithClassIndices_NamesTarget() =>
             Throws<ArgumentException>("target", () => focal.sigmoid_focal_loss(tensor(0.5f), tensor(0L)), "0-dimensional");
 

@@ -32,6 +32,49 @@ namespace FocalLoss.TorchSharp.Tests
             Assert.Contains(NativeLibraries.SearchedDirectories(), d => d.Replace('\\', '/').EndsWith("runtimes/linux-x64/native", StringComparison.Ordinal));
         }
 
+        [Fact]
+        public void MissingCpuLibrary_IsAnInvalidOperationThatSaysWhereItLookedAndWhatToDo()
+        {
+            var e = Assert.Throws<InvalidOperationException>(() => NativeLibraries.CheckCpu(() => throw new DllNotFoundException("not here")));
+            Assert.Contains("libFocalLossNative.so", e.Message, StringComparison.Ordinal);
+            Assert.Contains("runtimes/linux-x64/native", e.Message, StringComparison.Ordinal);
+            Assert.Contains("build/build-native.sh", e.Message, StringComparison.Ordinal);
+            Assert.IsType<DllNotFoundException>(e.InnerException);
+        }
+
+        [Fact]
+        public void CpuLibraryOfAnotherAbi_IsAnInvalidOperationNamingBothVersions()
+        {
+            var e = Assert.Throws<InvalidOperationException>(() => NativeLibraries.CheckCpu(() => 1));
+            Assert.Contains("ABI v1", e.Message, StringComparison.Ordinal);
+            Assert.Contains("needs v2", e.Message, StringComparison.Ordinal);
+        }
+
+        [Fact]
+        public void CpuLibraryOfThisAbi_PassesTheHandshake() => NativeLibraries.CheckCpu(() => Fl.AbiVersion);
+
+        [Fact]
+        public void MissingCudaLibrary_IsAnInvalidOperationThatLeavesCpuAlone()
+        {
+            var e = Assert.Throws<InvalidOperationException>(() => NativeLibraries.CheckCuda(() => throw new DllNotFoundException("not here"), () => 1));
+            Assert.Contains("libFocalLossNativeCuda.so cannot be loaded", e.Message, StringComparison.Ordinal);
+            Assert.Contains("CPU tensors are not affected", e.Message, StringComparison.Ordinal);
+        }
+
+        [Fact]
+        public void CudaLibraryWithoutDevice_IsAnInvalidOperationSayingSo()
+        {
+            var e = Assert.Throws<InvalidOperationException>(() => NativeLibraries.CheckCuda(() => Fl.AbiVersion, () => 0));
+            Assert.Contains("no usable CUDA device", e.Message, StringComparison.Ordinal);
+        }
+
+        [Fact]
+        public void CudaLibraryOfAnotherAbi_IsAnInvalidOperationNamingBothVersions()
+        {
+            var e = Assert.Throws<InvalidOperationException>(() => NativeLibraries.CheckCuda(() => 3, () => 1));
+            Assert.Contains("ABI v3", e.Message, StringComparison.Ordinal);
+        }
+
         [NoCudaFact]
         public void CudaKernel_WithoutAGpu_IsAClearInvalidOperation()
         {

@@ -44,27 +44,7 @@ namespace FocalLoss.TorchSharp.Interop
                     return;
                 }
 
-                int version;
-                try
-                {
-                    version = CpuNative.fl_abi_version();
-                }
-                catch (Exception e) when (e is DllNotFoundException || e is EntryPointNotFoundException || e is BadImageFormatException)
-                {
-                    throw new InvalidOperationException(
-                        $"FocalLoss.TorchSharp cannot load its CPU kernel library {FileName(CpuNative.Library)} ({e.Message}). " +
-                        $"Searched: {string.Join(", ", SearchedDirectories())} and the default native search path. " +
-                        $"The FocalLoss.TorchSharp package carries it under runtimes/{Rid}/native/ (Linux x64 only); " +
-                        $"in a source build run build/build-native.sh, or set {DirectoryVariable} to the folder that holds it.", e);
-                }
-
-                if (version != Fl.AbiVersion)
-                {
-                    throw new InvalidOperationException(
-                        $"{FileName(CpuNative.Library)} speaks kernel ABI v{version}; this FocalLoss.TorchSharp needs v{Fl.AbiVersion}. " +
-                        "The managed assembly and the native library come from different builds: use the ones from one package (or rebuild both).");
-                }
-
+                CheckCpu(CpuNative.fl_abi_version);
                 s_cpuReady = true;
             }
         }
@@ -87,37 +67,67 @@ namespace FocalLoss.TorchSharp.Interop
                     return;
                 }
 
-                int version;
-                int devices;
-                try
-                {
-                    version = CudaNative.fl_cuda_abi_version();
-                    devices = version == Fl.AbiVersion ? CudaNative.fl_cuda_device_count() : 0;
-                }
-                catch (Exception e) when (e is DllNotFoundException || e is EntryPointNotFoundException || e is BadImageFormatException)
-                {
-                    throw new InvalidOperationException(
-                        $"FocalLoss.TorchSharp cannot run on CUDA tensors here: its CUDA kernel library {FileName(CudaNative.Library)} cannot be loaded ({e.Message}). " +
-                        $"Searched: {string.Join(", ", SearchedDirectories())} and the default native search path. " +
-                        "It is built only where a CUDA toolkit is installed (build/build-native.sh) and needs an NVIDIA driver at run time. " +
-                        "CPU tensors are not affected.", e);
-                }
-
-                if (version != Fl.AbiVersion)
-                {
-                    throw new InvalidOperationException(
-                        $"{FileName(CudaNative.Library)} speaks kernel ABI v{version}; this FocalLoss.TorchSharp needs v{Fl.AbiVersion}. " +
-                        "The managed assembly and the native library come from different builds.");
-                }
-
-                if (devices <= 0)
-                {
-                    throw new InvalidOperationException(
-                        $"FocalLoss.TorchSharp cannot run on CUDA tensors here: {FileName(CudaNative.Library)} loaded but finds no usable CUDA device " +
-                        "(no NVIDIA driver, or no GPU visible to this process).");
-                }
-
+                CheckCuda(CudaNative.fl_cuda_abi_version, CudaNative.fl_cuda_device_count);
                 s_cudaReady = true;
+            }
+        }
+
+        /// <summary>The CPU handshake over <paramref name="abiVersion"/> (fl_abi_version): a clear error when it cannot be called or differs.</summary>
+        internal static void CheckCpu(Func<int> abiVersion)
+        {
+            int version;
+            try
+            {
+                version = abiVersion();
+            }
+            catch (Exception e) when (e is DllNotFoundException || e is EntryPointNotFoundException || e is BadImageFormatException)
+            {
+                throw new InvalidOperationException(
+                    $"FocalLoss.TorchSharp cannot load its CPU kernel library {FileName(CpuNative.Library)} ({e.Message}). " +
+                    $"Searched: {string.Join(", ", SearchedDirectories())} and the default native search path. " +
+                    $"The FocalLoss.TorchSharp package carries it under runtimes/{Rid}/native/ (Linux x64 only); " +
+                    $"in a source build run build/build-native.sh, or set {DirectoryVariable} to the folder that holds it.", e);
+            }
+
+            if (version != Fl.AbiVersion)
+            {
+                throw new InvalidOperationException(
+                    $"{FileName(CpuNative.Library)} speaks kernel ABI v{version}; this FocalLoss.TorchSharp needs v{Fl.AbiVersion}. " +
+                    "The managed assembly and the native library come from different builds: use the ones from one package (or rebuild both).");
+            }
+        }
+
+        /// <summary>The CUDA handshake (fl_cuda_abi_version, fl_cuda_device_count): a clear error for a missing library, another ABI, no device.</summary>
+        internal static void CheckCuda(Func<int> abiVersion, Func<int> deviceCount)
+        {
+            int version;
+            int devices;
+            try
+            {
+                version = abiVersion();
+                devices = version == Fl.AbiVersion ? deviceCount() : 0;
+            }
+            catch (Exception e) when (e is DllNotFoundException || e is EntryPointNotFoundException || e is BadImageFormatException)
+            {
+                throw new InvalidOperationException(
+                    $"FocalLoss.TorchSharp cannot run on CUDA tensors here: its CUDA kernel library {FileName(CudaNative.Library)} cannot be loaded ({e.Message}). " +
+                    $"Searched: {string.Join(", ", SearchedDirectories())} and the default native search path. " +
+                    "It is built only where a CUDA toolkit is installed (build/build-native.sh) and needs an NVIDIA driver at run time. " +
+                    "CPU tensors are not affected.", e);
+            }
+
+            if (version != Fl.AbiVersion)
+            {
+                throw new InvalidOperationException(
+                    $"{FileName(CudaNative.Library)} speaks kernel ABI v{version}; this FocalLoss.TorchSharp needs v{Fl.AbiVersion}. " +
+                    "The managed assembly and the native library come from different builds.");
+            }
+
+            if (devices <= 0)
+            {
+                throw new InvalidOperationException(
+                    $"FocalLoss.TorchSharp cannot run on CUDA tensors here: {FileName(CudaNative.Library)} loaded but finds no usable CUDA device " +
+                    "(no NVIDIA driver, or no GPU visible to this process).");
             }
         }
 
