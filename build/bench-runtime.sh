@@ -33,7 +33,10 @@ else
   png="$root/artifacts/bench/runtime-bench.png"
 fi
 
-echo "bench-runtime: building samples/RuntimeBench (Release)" >&2
+echo "bench-runtime: building the kernels (build/build-native.sh) and samples/RuntimeBench (Release)" >&2
+log="$(mktemp)"
+bash build/build-native.sh >"$log" 2>&1 || { cat "$log" >&2; rm -f "$log"; exit 1; }
+rm -f "$log"
 dotnet build samples/RuntimeBench/RuntimeBench.csproj -c Release -nologo -v q -clp:NoSummary >&2
 dll="$root/samples/RuntimeBench/bin/Release/net10.0/RuntimeBench.dll"
 
