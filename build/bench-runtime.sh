@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runtime benchmark of the fused sigmoid focal loss in one TorchSharp process (a program that prints
-# tables; not a test). Builds samples/RuntimeBench in Release and runs it through
+# tables; not a test). Builds the kernels and samples/RuntimeBench (Release) and runs it through
 # build/torchsharp-env.sh: FocalLoss.TorchSharp against TorchSharp's torchvision.ops composite and a
 # streaming roofline, forward + backward, float32, at 1 and 2 intra-op threads.
 #
