@@ -4,7 +4,7 @@
 # rebuild, and then, in TorchSharp, the FocalLoss.TorchSharp runtime next to TorchSharp's own
 # torchvision.ops, and the buggy losses executed before and after the fix.
 #
-#   build/demo.sh            everything (installs what is missing first: cmake, g++, and the
+#   build/demo.sh            everything (installs what is missing first: cmake, g++, git, and the
 #                            Debian 13 root that TorchSharp 0.107 needs on Debian 12)
 #   build/demo.sh --no-deps  skip the system package check
 set -euo pipefail

@@ -15,7 +15,7 @@
 # The .NET SDK is expected on PATH (`dotnet`); NuGet packages are restored by `dotnet restore`.
 #
 #   build/install-deps.sh          what build/test.sh needs (all of the above)
-#   build/install-deps.sh --demo   only what build/demo.sh needs: cmake, g++ (the native build);
+#   build/install-deps.sh --demo   only what build/demo.sh needs: cmake, g++ (the native build), git (its diffs);
 #                                  build/torchsharp-env.sh installs debootstrap itself when needed
 set -euo pipefail
 
@@ -30,7 +30,7 @@ SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 
 if [ "$profile" = demo ]; then
-  packages=(cmake g++)
+  packages=(cmake g++ git)
 else
   packages=(cmake g++ python3-torchvision python3-pytest python3-mpmath fonts-dejavu-core)
   if [ "${FOCALLOSS_SKIP_CUDA:-0}" != "1" ]; then packages+=(nvidia-cuda-toolkit g++-11); fi
