@@ -27,23 +27,36 @@ fi
 nupkg="$feed/FocalLoss.TorchSharp.$version.nupkg"
 [ -f "$nupkg" ] || { echo "consumer: no $nupkg" >&2; exit 1; }
 
-# The version does not change between builds: drop the cached copy so restore takes this build's package.
-cache="${NUGET_PACKAGES:-$(dotnet nuget locals global-packages --list | sed 's/^global-packages: //')}"
-rm -rf "${cache%/}/focalloss.torchsharp/$version"
-
 work=$(mktemp -d /tmp/focalloss-consumer.XXXXXX)
 trap 'rm -rf "$work"' EXIT
-cp tests/package/consumer/Program.cs "$work/"
-cat > "$work/nuget.config" <<XML
+
+# The version does not change between builds, so a copy of FocalLoss.TorchSharp $version in the NuGet global cache
+# may be an older build. The consumer therefore restores into its own empty packages folder, so this build's package
+# is the one extracted. Deleting the copy from the shared global cache instead would race with other builds on the
+# same machine (one deletes it while another restores from it). The other packages come from the global cache,
+# through a fallback folder that links every package there except FocalLoss.TorchSharp (no second download).
+global="${NUGET_PACKAGES:-$(dotnet nuget locals global-packages --list | sed 's/^global-packages: //')}"
+global="${global%/}"
+mkdir -p "$work/packages" "$work/fallback" "$work/project"
+for d in "$global"/*/; do
+  name=$(basename "$d")
+  [ "$name" = "focalloss.torchsharp" ] || ln -s "${d%/}" "$work/fallback/$name"
+done
+proj="$work/project"   # beside, not above, the packages folders (the SDK globs every .cs file below a project)
+cp tests/package/consumer/Program.cs "$proj/"
+cat > "$proj/nuget.config" <<XML
 <?xml version="1.0" encoding="utf-8"?>
 <configuration>
   <packageSources>
     <!-- FocalLoss.TorchSharp is not published: it comes from this local folder; everything else from the usual feed. -->
     <add key="focalloss-local" value="$feed" />
   </packageSources>
+  <fallbackPackageFolders>
+    <add key="global-without-focalloss" value="$work/fallback" />
+  </fallbackPackageFolders>
 </configuration>
 XML
-cat > "$work/Consumer.csproj" <<XML
+cat > "$proj/Consumer.csproj" <<XML
 <Project Sdk="Microsoft.NET.Sdk">
   <PropertyGroup>
     <OutputType>Exe</OutputType>
@@ -59,10 +72,13 @@ cat > "$work/Consumer.csproj" <<XML
 </Project>
 XML
 
-echo "consumer: building a fresh project in $work (FocalLoss.TorchSharp $version from $feed, TorchSharp-cpu $torchsharp)"
-(cd "$work" && dotnet build -c Release -nologo -v q)
+echo "consumer: building a fresh project in $proj (FocalLoss.TorchSharp $version from $feed, TorchSharp-cpu $torchsharp)"
+(cd "$proj" && NUGET_PACKAGES="$work/packages" dotnet build -c Release -nologo -v q)
+restored=$(find "$work/packages" -path "*/focalloss.torchsharp/$version/lib/*/FocalLoss.TorchSharp.dll" | head -1)
+cmp -s "$restored" <(unzip -p "$nupkg" "${restored#*/focalloss.torchsharp/$version/}") \
+  || { echo "consumer: the restored FocalLoss.TorchSharp is not the one just packed" >&2; exit 1; }
 set +e
-(cd "$work" && "$root/build/torchsharp-env.sh" dotnet bin/Release/net10.0/Consumer.dll)
+(cd "$proj" && "$root/build/torchsharp-env.sh" dotnet bin/Release/net10.0/Consumer.dll)
 rc=$?
 set -e
 if [ $rc -eq 0 ]; then echo "1 0 0" > "$counts"; fi
