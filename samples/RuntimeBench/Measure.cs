@@ -134,6 +134,8 @@ namespace RuntimeBench
 
         public double[] Stream { get; set; } = Array.Empty<double>();
 
+        public double[] Fresh { get; set; } = Array.Empty<double>();
+
         public double[] FusedCpu { get; set; } = Array.Empty<double>();
 
         public double[] CompositeCpu { get; set; } = Array.Empty<double>();

@@ -4,6 +4,8 @@
 //   composite   TorchSharp's torchvision.ops.sigmoid_focal_loss(x, t, 0.25, 2.0, Mean) (the double
 //               overload: the float one reduces the cross entropy before weighting), then the gradient
 //   stream      c.add_(b): reads two float arrays and writes one, 12 bytes per element, no allocation
+//   fresh       torch.empty(N).fill_(1): what a new float tensor costs before anything is computed into it
+//               (context for the fused backward, which must return a new gradient tensor; not in a verdict)
 //
 // The gradient is taken with torch.autograd.grad (nothing accumulates into x.grad between calls).
 // See Usage below and build/bench-runtime.sh.
@@ -114,6 +116,7 @@ namespace RuntimeBench
                 ("fused", () => FusedStep(x, t)),
                 ("composite", () => CompositeStep(x, t)),
                 ("stream", () => c.add_(b)),
+                ("fresh", () => torch.empty(n, dtype: float32).fill_(1.0f)),
             };
 
             // Warm-up (after the guard's calls): first-touch page faults, the JIT, libtorch's lazy initialisation.
@@ -138,6 +141,7 @@ namespace RuntimeBench
             result.FusedCpu = samples["fused"].Select(s => s.Cpu).ToArray();
             result.CompositeCpu = samples["composite"].Select(s => s.Cpu).ToArray();
             result.StreamCpu = samples["stream"].Select(s => s.Cpu).ToArray();
+            result.Fresh = samples["fresh"].Select(s => s.Wall).ToArray();
             result.HeldFused = Held.ForBackward(() => Fused(x, t), x);
             result.HeldComposite = Held.ForBackward(() => Composite(x, t), x);
             return result;
