@@ -1,67 +1,76 @@
 #!/usr/bin/env bash
-# Runtime benchmark of the fused sigmoid focal loss (a program that prints a table; not a test).
-# Builds the native library (build/build-native.sh), runs artifacts/native/focal_loss_bench and
-# writes its table, with this command and the machine, into docs/benchmarks.md under "## Runtime"
-# (only that section is replaced; other sections of the file are kept).
-# Usage: build/bench-runtime.sh [focal_loss_bench arguments, e.g. --max-log2 22 --threads 2]
-# Environment: FL_BENCH_NO_DOCS=1 prints the table without touching docs/benchmarks.md.
+# Runtime benchmark of the fused sigmoid focal loss in one TorchSharp process (a program that prints
+# tables; not a test). Builds the kernels and samples/RuntimeBench (Release) and runs it through
+# build/torchsharp-env.sh: FocalLoss.TorchSharp against TorchSharp's torchvision.ops composite and a
+# streaming roofline, forward + backward, float32, at 1 and 2 intra-op threads.
+#
+#   build/bench-runtime.sh                    print the tables and verdicts; plot to artifacts/bench/
+#   build/bench-runtime.sh --write-docs       also replace the "## Runtime" section of docs/benchmarks.md
+#                                             (other sections are kept) and write docs/runtime-bench.png
+#   build/bench-runtime.sh [--write-docs] [RuntimeBench arguments, e.g. --rounds 15 --sizes 20,23]
+#
+# Exit code: RuntimeBench's (non-zero when the fused and the composite loss disagree), never a timing.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-"$root/build/build-native.sh" >/dev/null
-bench="$root/artifacts/native/focal_loss_bench"
+cd "$root"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1 MSBUILDDISABLENODEREUSE=1
+
+write_docs=0
+args=()
+for a in "$@"; do
+  case "$a" in
+    --write-docs) write_docs=1 ;;
+    *) args+=("$a") ;;
+  esac
+done
 cmdline="build/bench-runtime.sh${*:+ $*}"
 
-tmp="$(mktemp)"
-trap 'rm -f "$tmp" "$tmp.section" "$tmp.doc"' EXIT
-start=$(date +%s)
-if [[ $# -gt 0 ]]; then
-  "$bench" "$@" | tee "$tmp"
+if [[ $write_docs -eq 1 ]]; then
+  png="$root/docs/runtime-bench.png"
 else
-  # default: one intra-op thread, then two (this machine's core count); same sizes for both
-  for th in 1 2; do
-    "$bench" --threads "$th" | tee -a "$tmp"
-    echo | tee -a "$tmp"
-  done
+  mkdir -p "$root/artifacts/bench"
+  png="$root/artifacts/bench/runtime-bench.png"
 fi
-elapsed=$(( $(date +%s) - start ))
-echo "bench-runtime: ${elapsed}s"
 
-[[ "${FL_BENCH_NO_DOCS:-0}" == "1" ]] && exit 0
+echo "bench-runtime: building the kernels (build/build-native.sh) and samples/RuntimeBench (Release)" >&2
+log="$(mktemp)"
+bash build/build-native.sh >"$log" 2>&1 || { cat "$log" >&2; rm -f "$log"; exit 1; }
+rm -f "$log"
+dotnet build samples/RuntimeBench/RuntimeBench.csproj -c Release -nologo -v q -clp:NoSummary >&2
+dll="$root/samples/RuntimeBench/bin/Release/net10.0/RuntimeBench.dll"
+
+# The plot's labels need a font file; Debian's fonts-dejavu-core (build/install-deps.sh) is made
+# visible where TorchSharp runs.
+font_dir=/usr/share/fonts/truetype/dejavu
+export FOCALLOSS_ENV_BINDS="${FOCALLOSS_ENV_BINDS:+$FOCALLOSS_ENV_BINDS:}$font_dir"
+
+tmp="$(mktemp)"
+trap 'rm -f "$tmp" "$tmp.section"' EXIT
+start=$(date +%s)
+set +e
+build/torchsharp-env.sh dotnet "$dll" --plot "$png" "${args[@]}" | tee "$tmp"
+rc=${PIPESTATUS[0]}
+set -e
+elapsed=$(( $(date +%s) - start ))
+echo "bench-runtime: ${elapsed}s; plot: ${png#"$root"/}" >&2
+[[ $rc -eq 0 ]] || { echo "bench-runtime: RuntimeBench failed (exit $rc)" >&2; exit "$rc"; }
+[[ $write_docs -eq 1 ]] || exit 0
 
 cpu="$(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | sed 's/.*: //' || echo unknown)"
 {
   echo "## Runtime"
   echo
-  echo "Fused \`focal_loss::sigmoid_focal_loss\` (C ABI \`fl_sigmoid_focal_loss\`, CPU kernel) against"
-  echo "torchvision's composite written with the same libtorch in C++ (sigmoid, BCE-with-logits none,"
-  echo "p_t, (1-p_t)^gamma, alpha_t, mean), forward + backward, and a streaming \`at::add_out(c, a, b)\`"
-  echo "(reads 2N, writes N floats: 12 bytes/element) as the memory-bandwidth roofline. The fused"
-  echo "forward+backward moves 20 bytes/element (forward reads x, t; backward reads x, t, writes"
-  echo "grad_input), so \"fused vs roofline\" = fused time / (stream time x 20/12); 1.00x would be"
-  echo "bandwidth-bound. \"Held for backward\" is the C-heap growth (mallinfo2 uordblks + hblkhd)"
-  echo "from before to after the forward, minus the output tensor: what autograd keeps beyond the"
-  echo "inputs until backward. Medians of repeated runs; a program, not a test."
+  # the method, kept once in samples/RuntimeBench/README.md
+  sed -n '/^<!-- method:begin -->$/,/^<!-- method:end -->$/{/^<!--/d;p}' "$root/samples/RuntimeBench/README.md"
   echo
-  echo "Reading the numbers: the roofline comparison only means something once the three arrays"
-  echo "of the streaming add no longer fit in the last-level cache (N >= 2^22 here); below that"
-  echo "the add runs from cache. The fused kernel is compute-bound, not bandwidth-bound: per element"
-  echo "the forward evaluates one exponential, one log1p polynomial and one division in float32"
-  echo "(AVX2+FMA, 8 lanes; gamma 2 is q*q), and the backward recomputes them (nothing is saved)."
-  echo "\"CPU time\" columns: median process CPU time per call (all threads, including page faults"
-  echo "and, with 2 threads, OpenMP workers spinning) divided by N; \"vs roofline, CPU time\" is the"
-  echo "roofline ratio formed from them. Other processes disturb CPU time much less than wall time,"
-  echo "so on a loaded machine that column is the steadier one; the verdict uses wall time."
-  echo "The composite's ~24 bytes/element held for backward are its saved intermediates; the fused"
-  echo "op holds only autograd's small bookkeeping objects."
+  echo "Command: \`$cmdline\` (${elapsed}s). Machine: $(nproc) cores, $cpu, shared with other work;"
+  echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)."
   echo
-  echo "Command: \`$cmdline\` (${elapsed}s). Machine: $(nproc) cores, $cpu; load average at the end:"
-  echo "$(cut -d' ' -f1-3 /proc/loadavg) (the machine is shared; timings are noisy)."
+  echo "![time per element against N](runtime-bench.png)"
   echo
-  # program output as is: a header line per run, its table, its target verdicts
-  sed -e 's/^libtorch /**Run:** libtorch /' "$tmp"
-  echo
+  cat "$tmp"
 } >"$tmp.section"
 
 bash "$root/build/write-doc-section.sh" "$root/docs/benchmarks.md" Runtime "$tmp.section"
-echo "bench-runtime: wrote the Runtime section of docs/benchmarks.md"
+echo "bench-runtime: wrote the Runtime section of docs/benchmarks.md and docs/runtime-bench.png" >&2

@@ -10,15 +10,31 @@
 #                         contrib/non-free; no GPU needed to build)
 #   g++-11                nvcc 11.8's host compiler (it rejects g++ 12, bookworm's default)
 #   cmake, g++            native build
+#   fonts-dejavu-core     the font of the runtime benchmark's plot (build/bench-runtime.sh)
 #
 # The .NET SDK is expected on PATH (`dotnet`); NuGet packages are restored by `dotnet restore`.
+#
+#   build/install-deps.sh          what build/test.sh needs (all of the above)
+#   build/install-deps.sh --demo   only what build/demo.sh needs: cmake, g++ (the native build), git (its diffs);
+#                                  build/torchsharp-env.sh installs debootstrap itself when needed
 set -euo pipefail
+
+profile=all
+case "${1:-}" in
+  "") ;;
+  --demo) profile=demo ;;
+  *) echo "usage: build/install-deps.sh [--demo]" >&2; exit 2 ;;
+esac
 
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 
-packages=(cmake g++ python3-torchvision python3-pytest python3-mpmath)
-if [ "${FOCALLOSS_SKIP_CUDA:-0}" != "1" ]; then packages+=(nvidia-cuda-toolkit g++-11); fi
+if [ "$profile" = demo ]; then
+  packages=(cmake g++ git)
+else
+  packages=(cmake g++ python3-torchvision python3-pytest python3-mpmath fonts-dejavu-core)
+  if [ "${FOCALLOSS_SKIP_CUDA:-0}" != "1" ]; then packages+=(nvidia-cuda-toolkit g++-11); fi
+fi
 
 missing=()
 for p in "${packages[@]}"; do

@@ -5,8 +5,9 @@ using System.IO;
 using System.Linq;
 using System.Reflection;
 using System.Text.Json;
+using static TorchSharp.torch;
 
-namespace FocalLoss.Runtime.Tests.Support
+namespace FocalLoss.TorchSharp.Tests.Support
 {
     /// <summary>One golden case of tests/oracle/fixtures/*.json.</summary>
     internal sealed class FixtureCase
@@ -33,18 +34,18 @@ namespace FocalLoss.Runtime.Tests.Support
         public required double Rtol { get; init; }
         public required double Atol { get; init; }
 
-        public int DTypeCode => DType switch
+        public ScalarType ScalarType => DType switch
         {
-            "float32" => NativeTesting.Float32,
-            "float64" => NativeTesting.Float64,
+            "float32" => ScalarType.Float32,
+            "float64" => ScalarType.Float64,
             _ => throw new InvalidDataException($"{File}/{Name}: unknown dtype '{DType}'"),
         };
 
-        public FocalReduction ReductionValue => Reduction switch
+        public nn.Reduction ReductionValue => Reduction switch
         {
-            "none" => FocalReduction.None,
-            "mean" => FocalReduction.Mean,
-            "sum" => FocalReduction.Sum,
+            "none" => nn.Reduction.None,
+            "mean" => nn.Reduction.Mean,
+            "sum" => nn.Reduction.Sum,
             _ => throw new InvalidDataException($"{File}/{Name}: unknown reduction '{Reduction}'"),
         };
 

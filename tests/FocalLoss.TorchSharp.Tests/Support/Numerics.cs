@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Text;
 using Xunit.Sdk;
 
-namespace FocalLoss.Runtime.Tests.Support
+namespace FocalLoss.TorchSharp.Tests.Support
 {
     internal static class Numerics
     {
