@@ -331,7 +331,7 @@ class Call:
         self.t = torch.tensor([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]])
         self.idx = torch.tensor([0, 3])
         self.w = torch.rand(3)
-        self.out = torch.empty(2, 3)
+        self.out = torch.full((2, 3), 7.0)  # a sentinel: an uninitialised buffer may hold NaN, which equals nothing
         self.g = torch.ones(2, 3)
         self.p = Problem(ctypes.sizeof(Problem), 0, 0, 0, 0, 0, 6, 3, 0.25, 2.0, 6.0, self.x.data_ptr(),
                          self.t.data_ptr(), None)
