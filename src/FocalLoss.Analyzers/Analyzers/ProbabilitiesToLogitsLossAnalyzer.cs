@@ -32,8 +32,8 @@ namespace FocalLoss.Analyzers.Analyzers
         {
         }
 
-        private protected override bool AppliesTo(Compilation compilation, KnownSymbols known, CancellationToken cancellationToken) =>
-            known.HasTorchSharp && known.Functional != null;
+        private protected override bool AppliesTo(CompilationFacts facts, CancellationToken cancellationToken) =>
+            facts.Known.HasTorchSharp && facts.Known.Functional != null;
 
         private protected override System.Func<BlockCollector> CollectorFactory(Compilation compilation, KnownSymbols known)
         {

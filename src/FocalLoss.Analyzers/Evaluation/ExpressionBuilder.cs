@@ -77,7 +77,7 @@ namespace FocalLoss.Analyzers.Evaluation
                 {
                     result = BuildCore(operation, depth + 1);
                 }
-                catch (Exception ex) when (!(ex is OperationCanceledException))
+                catch (Exception ex) when (!(ex is OperationCanceledException) && !(ex is AnalysisBudgetExceededException))
                 {
                     // Defensive: a shape of operation tree this code did not expect (incomplete code) is opaque, never AD0001.
                     result = Expr.Opaque(operation);

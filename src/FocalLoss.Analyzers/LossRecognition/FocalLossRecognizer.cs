@@ -55,13 +55,17 @@ namespace FocalLoss.Analyzers.LossRecognition
                 return null;
             }
 
-            try
+            // Its own interning context and work budget: a loss too costly to map is not mapped.
+            using (new ExprContext().Enter())
             {
-                return new Session(flagged, known, bodyOf, cancellationToken).Run();
-            }
-            catch (Exception ex) when (!(ex is OperationCanceledException))
-            {
-                return null;
+                try
+                {
+                    return new Session(flagged, known, bodyOf, cancellationToken).Run();
+                }
+                catch (Exception ex) when (!(ex is OperationCanceledException))
+                {
+                    return null;
+                }
             }
         }
 
