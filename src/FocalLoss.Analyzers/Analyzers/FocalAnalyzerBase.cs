@@ -99,6 +99,7 @@ namespace FocalLoss.Analyzers.Analyzers
     {
         private readonly object _gate = new object();
         private bool _hasProbabilitySource;
+        private bool _collected;
 
         protected BlockCollector(KnownSymbols known)
         {
@@ -117,18 +118,32 @@ namespace FocalLoss.Analyzers.Analyzers
         /// </summary>
         public void AnalyzeBlock(OperationBlockAnalysisContext context)
         {
-            using (new ExprContext().Enter())
+            lock (_gate)
             {
+                if (!_collected)
+                {
+                    return;
+                }
+            }
+
+            // The block's model is shared with the other rules; past its budget the query stops without a diagnostic.
+            var model = BlockModel.For(context.OperationBlocks, Known);
+            model?.Query(builder =>
+            {
+                Builder = builder;
                 try
                 {
                     OnBlockEnd(context);
                 }
-                catch (AnalysisBudgetExceededException)
+                finally
                 {
-                    // A method too costly to judge is not judged.
+                    Builder = null;
                 }
-            }
+            });
         }
+
+        /// <summary>The block's shared expression builder, while <see cref="OnBlockEnd"/> runs.</summary>
+        protected ExpressionBuilder? Builder { get; private set; }
 
         /// <summary>
         /// Notes that the block computes something a probability can come from: a TorchSharp function, or
@@ -155,6 +170,7 @@ namespace FocalLoss.Analyzers.Analyzers
             lock (_gate)
             {
                 (list ??= new List<T>()).Add(item);
+                _collected = true;
             }
         }
 

@@ -109,7 +109,7 @@ namespace FocalLoss.Analyzers.Analyzers
                     return;
                 }
 
-                var builder = new ExpressionBuilder(Known);
+                var builder = Builder!;
                 foreach (var (call, name) in calls)
                 {
                     context.CancellationToken.ThrowIfCancellationRequested();

@@ -61,7 +61,7 @@ namespace FocalLoss.Analyzers.Analyzers
                 }
 
                 products.Sort((a, b) => a.Syntax.SpanStart.CompareTo(b.Syntax.SpanStart));
-                var builder = new ExpressionBuilder(Known);
+                var builder = Builder!;
                 var findings = new List<ReducedCrossEntropy>();
                 var weightingEnd = new Dictionary<IInvocationOperation, int>();
                 foreach (var product in products)

@@ -196,7 +196,7 @@ namespace FocalLoss.Analyzers.Analyzers
                     return;
                 }
 
-                var builder = new ExpressionBuilder(Known);
+                var builder = Builder!;
                 foreach (var call in calls)
                 {
                     context.CancellationToken.ThrowIfCancellationRequested();

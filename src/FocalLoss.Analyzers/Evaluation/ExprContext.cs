@@ -12,8 +12,11 @@ namespace FocalLoss.Analyzers.Evaluation
     /// </summary>
     internal sealed class ExprContext
     {
-        /// <summary>The work one analysis may do (interned nodes, numeric evaluations of uncached nodes, traversal steps).</summary>
-        public const long DefaultBudget = 4_000_000;
+        /// <summary>The work one query may do (built operations, interned nodes, numeric evaluations of uncached nodes, traversal steps).</summary>
+        public const long DefaultBudget = 1_000_000;
+
+        /// <summary>The work all queries over one block may do together.</summary>
+        public const long DefaultTotalBudget = 3_000_000;
 
         [ThreadStatic]
         private static ExprContext? t_current;
@@ -22,16 +25,22 @@ namespace FocalLoss.Analyzers.Evaluation
         private readonly Dictionary<Assignment, Dictionary<Expr, double>> _numeric = new Dictionary<Assignment, Dictionary<Expr, double>>();
         private int _nextId;
 
-        public ExprContext(long budget = DefaultBudget)
+        private long _queryStart;
+
+        public ExprContext(long budget = DefaultBudget, long totalBudget = DefaultTotalBudget)
         {
             Budget = budget;
+            TotalBudget = totalBudget;
         }
 
         /// <summary>The context of the analysis running on this thread, or null.</summary>
         public static ExprContext? Current => t_current;
 
-        /// <summary>The work allowed.</summary>
+        /// <summary>The work allowed to one query (<see cref="BeginQuery"/>).</summary>
         public long Budget { get; }
+
+        /// <summary>The work allowed to every query together.</summary>
+        public long TotalBudget { get; }
 
         /// <summary>The work done so far.</summary>
         public long Work { get; private set; }
@@ -47,11 +56,14 @@ namespace FocalLoss.Analyzers.Evaluation
             return new Scope(previous);
         }
 
+        /// <summary>Starts a query (one rule's analysis of the block): it gets a budget of its own; work already cached is free.</summary>
+        public void BeginQuery() => _queryStart = Work;
+
         /// <summary>Counts <paramref name="units"/> of work; past the budget the analysis stops (<see cref="AnalysisBudgetExceededException"/>).</summary>
         public void Charge(long units)
         {
             Work += units;
-            if (Work > Budget)
+            if (Work - _queryStart > Budget || Work > TotalBudget)
             {
                 throw new AnalysisBudgetExceededException();
             }

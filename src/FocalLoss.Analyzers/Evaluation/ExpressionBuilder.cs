@@ -11,20 +11,19 @@ namespace FocalLoss.Analyzers.Evaluation
     /// to the writes that reach them (straight-line flow), compound assignments, <c>?:</c>,
     /// conversions (TorchSharp's Scalar conversions, numeric casts), TorchSharp operators and
     /// functions, and System.Math/MathF. Parameters, fields and properties are free symbols;
-    /// everything else is an opaque node. One instance per operation block; results are cached.
-    /// Never throws on incomplete code: depth, size and cycle guards turn trouble into opaque nodes.
+    /// everything else is an opaque node. One instance per operation block (<see cref="BlockModel"/>), shared by
+    /// every rule; results are cached. Never throws on incomplete code: depth and cycle guards turn trouble into
+    /// opaque nodes; the work is charged to the current <see cref="ExprContext"/>'s budget.
     /// </summary>
     internal sealed class ExpressionBuilder
     {
         private const int MaxDepth = 96;
-        private const int MaxBuilds = 20_000;
 
         private readonly KnownSymbols _known;
         private readonly Dictionary<IOperation, Expr> _cache = new Dictionary<IOperation, Expr>();
         private readonly Dictionary<LocalEvent, Expr> _writeCache = new Dictionary<LocalEvent, Expr>();
         private readonly HashSet<LocalEvent> _inProgress = new HashSet<LocalEvent>();
         private readonly Dictionary<IOperation, LocalFlowIndex> _indexes = new Dictionary<IOperation, LocalFlowIndex>();
-        private int _builds;
 
         public ExpressionBuilder(KnownSymbols known)
         {
@@ -67,7 +66,8 @@ namespace FocalLoss.Analyzers.Evaluation
             }
 
             Expr result;
-            if (depth > MaxDepth || ++_builds > MaxBuilds)
+            ExprContext.ChargeCurrent(1);
+            if (depth > MaxDepth)
             {
                 result = Expr.Opaque(operation);
             }
