@@ -23,6 +23,7 @@ namespace FocalLoss.Analyzers.Evaluation
 
         private readonly Dictionary<Expr, Expr> _table = new Dictionary<Expr, Expr>(ShallowComparer.Instance);
         private readonly Dictionary<Assignment, Dictionary<Expr, double>> _numeric = new Dictionary<Assignment, Dictionary<Expr, double>>();
+        private readonly Dictionary<Expr, ProbabilityClassification> _classifications = new Dictionary<Expr, ProbabilityClassification>(Expr.ReferenceEqualityComparer.Instance);
         private int _nextId;
 
         private long _queryStart;
@@ -85,6 +86,11 @@ namespace FocalLoss.Analyzers.Evaluation
             _table.Add(candidate, candidate);
             return candidate;
         }
+
+        /// <summary>The memoised <see cref="FocalMath.Classify(Expr)"/> of an interned node.</summary>
+        internal bool TryGetClassification(Expr expr, out ProbabilityClassification classification) => _classifications.TryGetValue(expr, out classification);
+
+        internal void SetClassification(Expr expr, ProbabilityClassification classification) => _classifications[expr] = classification;
 
         /// <summary>The memo of node values for one assignment of the free variables (null when the variables are not all interned here).</summary>
         internal Dictionary<Expr, double>? NumericMemo(IReadOnlyDictionary<Expr, double> variables)

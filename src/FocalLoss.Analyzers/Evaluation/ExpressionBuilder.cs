@@ -24,6 +24,7 @@ namespace FocalLoss.Analyzers.Evaluation
         private readonly Dictionary<LocalEvent, Expr> _writeCache = new Dictionary<LocalEvent, Expr>();
         private readonly HashSet<LocalEvent> _inProgress = new HashSet<LocalEvent>();
         private readonly Dictionary<IOperation, LocalFlowIndex> _indexes = new Dictionary<IOperation, LocalFlowIndex>();
+        private readonly Dictionary<(IOperation, string), object?> _facts = new Dictionary<(IOperation, string), object?>();
 
         public ExpressionBuilder(KnownSymbols known)
         {
@@ -34,6 +35,22 @@ namespace FocalLoss.Analyzers.Evaluation
 
         /// <summary>The expression for the value of <paramref name="operation"/>.</summary>
         public Expr Build(IOperation? operation) => Build(operation, 0);
+
+        /// <summary>
+        /// A fact about <paramref name="operation"/> that a rule derived from this model (<paramref name="fact"/> names
+        /// it), computed once and shared by every rule that asks (FL0006 asks for FL0001's verdicts, say).
+        /// </summary>
+        public T Remember<T>(IOperation operation, string fact, Func<T> compute)
+        {
+            if (_facts.TryGetValue((operation, fact), out var known))
+            {
+                return (T)known!;
+            }
+
+            var value = compute();
+            _facts[(operation, fact)] = value;
+            return value;
+        }
 
         /// <summary>The local-write index of the block that holds <paramref name="operation"/>.</summary>
         public LocalFlowIndex IndexFor(IOperation operation)

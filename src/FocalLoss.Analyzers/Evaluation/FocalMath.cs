@@ -83,6 +83,24 @@ namespace FocalLoss.Analyzers.Evaluation
         /// </summary>
         public static ProbabilityClassification Classify(Expr expr)
         {
+            // Memoised per interned node: every rule classifies the same bases and factors.
+            var context = ExprContext.Current;
+            if (context == null || !expr.IsInternedIn(context))
+            {
+                return ClassifyCore(expr);
+            }
+
+            if (!context.TryGetClassification(expr, out var classification))
+            {
+                classification = ClassifyCore(expr);
+                context.SetClassification(expr, classification);
+            }
+
+            return classification;
+        }
+
+        private static ProbabilityClassification ClassifyCore(Expr expr)
+        {
             var variables = expr.FreeVariables();
             if (variables.Length == 0 || variables.Length > MaxVariables)
             {
