@@ -71,7 +71,7 @@ namespace FocalLoss.Analyzers.Analyzers
                 return true;
             }
 
-            if (!value.Any(e => e.Kind == ExprKind.Sigmoid))
+            if (!value.ContainsKind(ExprKind.Sigmoid))
             {
                 return false;
             }

@@ -82,7 +82,7 @@ namespace FocalLoss.Analyzers.Analyzers
             {
                 verdict = LogSigmoidVerdict.LogOneMinusP;
             }
-            else if (argument.Any(e => e.Kind == ExprKind.Sigmoid))
+            else if (argument.ContainsKind(ExprKind.Sigmoid))
             {
                 var form = FocalMath.Classify(argument).Form;
                 verdict = form == ProbabilityForm.P ? LogSigmoidVerdict.LogP

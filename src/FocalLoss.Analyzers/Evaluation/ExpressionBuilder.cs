@@ -19,6 +19,12 @@ namespace FocalLoss.Analyzers.Evaluation
     {
         private const int MaxDepth = 96;
 
+        /// <summary>
+        /// Taller values are opaque: the numeric evaluator stops at depth 256 anyway, and every traversal of the DAG
+        /// (memoised on the nodes, recursive) stays shallow however long the chain of locals.
+        /// </summary>
+        private const int MaxHeight = 192;
+
         private readonly KnownSymbols _known;
         private readonly Dictionary<IOperation, Expr> _cache = new Dictionary<IOperation, Expr>();
         private readonly Dictionary<LocalEvent, Expr> _writeCache = new Dictionary<LocalEvent, Expr>();
@@ -93,6 +99,10 @@ namespace FocalLoss.Analyzers.Evaluation
                 try
                 {
                     result = BuildCore(operation, depth + 1);
+                    if (result.Height > MaxHeight)
+                    {
+                        result = Expr.Opaque(operation);
+                    }
                 }
                 catch (Exception ex) when (!(ex is OperationCanceledException) && !(ex is AnalysisBudgetExceededException))
                 {

@@ -810,7 +810,7 @@ namespace FocalLoss.Analyzers.LossRecognition
             // ------------------------------------------------------------------------------------------
             // Numeric judgements.
 
-            private static bool Mentions(Expr expr, Expr variable) => expr.Any(e => e.Equals(variable));
+            private static bool Mentions(Expr expr, Expr variable) => expr.Contains(variable);
 
             /// <summary>0: not a cross entropy; 1: CE(x, t); 2: CE(sigmoid(x), t) (sigmoid applied twice). <paramref name="sign"/>: -1 for -CE.</summary>
             private static int CrossEntropyKind(Expr expr, Expr x, Expr t, out int sign)
