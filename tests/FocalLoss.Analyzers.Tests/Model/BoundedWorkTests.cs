@@ -131,6 +131,33 @@ namespace FocalLoss.Analyzers.Tests.Model
         }
 
         [Fact]
+        public void LongChainOfLocals_ValueStaysShallow()
+        {
+            // However long the chain, the value the builder gives is at most 192 nodes tall (deeper parts are opaque),
+            // so no recursive traversal of it can run out of stack.
+            var compilation = Compiler.CompileClean(ReuseChain(3_000));
+            var known = KnownSymbols.Create(compilation);
+            using (new ExprContext().Enter())
+            {
+                var builder = new ExpressionBuilder(known);
+                var body = Compiler.OperationOf(compilation, "torch.sigmoid(x)");
+                while (body.Parent != null)
+                {
+                    body = body.Parent;
+                }
+
+                // In text order, as the rules visit them: each value then finds the previous one already built.
+                var tallest = 0;
+                foreach (var declarator in body.DescendantsAndSelf().OfType<IVariableDeclaratorOperation>())
+                {
+                    tallest = Math.Max(tallest, builder.Build(declarator.Initializer!.Value).Height);
+                }
+
+                Assert.InRange(tallest, 1, 193);
+            }
+        }
+
+        [Fact]
         public async Task PathologicalMethod_AllRules_NoDiagnosticNoException()
         {
             var diagnostics = await Compiler.AnalyzeAsync(Compiler.CompileClean(ReuseChain(2_000)), AllAnalyzers());
