@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Runtime.CompilerServices;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -21,9 +20,14 @@ namespace FocalLoss.TorchSharp
         private const string ProblemKey = "problem";
         private const string ModeKey = "saved_gradient";
 
-        // The saved-gradient buffer Run made for an output, until forward picks it up (keyed by the output object,
-        // which the caller passes back in Computed; entries die with the output).
-        private static readonly ConditionalWeakTable<Tensor, Tensor> PendingGrads = new ConditionalWeakTable<Tensor, Tensor>();
+        // The saved-gradient buffer the last Run on this thread made, and the output it belongs to, until forward
+        // picks it up (the caller passes that output back in Computed, on the same thread, right after Run). Both
+        // tensors live in the caller's dispose scope; a slot that is never picked up only holds disposed wrappers.
+        [ThreadStatic]
+        private static Tensor? t_pendingOutput;
+
+        [ThreadStatic]
+        private static Tensor? t_pendingGrad;
 
         [ThreadStatic]
         private static bool t_recomputeInBackward;
@@ -67,9 +71,11 @@ namespace FocalLoss.TorchSharp
             var computed = (Computed)vars[3];
 
             ctx.save_data(ProblemKey, computed.Problem);
-            if (PendingGrads.TryGetValue(computed.Output, out Tensor? savedGrad))
+            Tensor? savedGrad = ReferenceEquals(t_pendingOutput, computed.Output) ? t_pendingGrad : null;
+            t_pendingOutput = null;
+            t_pendingGrad = null;
+            if (savedGrad is not null)
             {
-                PendingGrads.Remove(computed.Output);
                 var saved = new List<Tensor> { savedGrad };
                 ctx.save_for_backward(saved);
                 ctx.save_data(ModeKey, true);
@@ -129,10 +135,13 @@ namespace FocalLoss.TorchSharp
                 {
                     savedGrad = empty(problem.InputShape, FocalKernels.SavedGradType(problem), input.device);
                     FocalKernels.ForwardWithGrad(problem, input, target, weight, output, savedGrad);
-                    PendingGrads.AddOrUpdate(output, savedGrad);
+                    t_pendingOutput = output;
+                    t_pendingGrad = savedGrad;
                 }
                 else
                 {
+                    t_pendingOutput = null;
+                    t_pendingGrad = null;
                     FocalKernels.Forward(problem, input, target, weight, output);
                 }
             }
