@@ -42,6 +42,50 @@ namespace FocalLoss.TorchSharp
             Check(status, p.IsCuda, p.IsCuda ? "fl_cuda_backward" : "fl_cpu_backward");
         }
 
+        /// <summary>The saved gradient's dtype: float64 for float64 inputs, else float32 (4 bytes per element).</summary>
+        public static ScalarType SavedGradType(FocalProblem p) => p.ScalarType == ScalarType.Float64 ? ScalarType.Float64 : ScalarType.Float32;
+
+        /// <summary>
+        /// The fused forward: the loss into <paramref name="output"/> (the same values as <see cref="Forward"/>) and
+        /// d(weight * loss)/d(input) into <paramref name="savedGrad"/> (the input's shape, <see cref="SavedGradType"/>).
+        /// </summary>
+        public static unsafe void ForwardWithGrad(FocalProblem p, Tensor input, Tensor target, Tensor? weight, Tensor output, Tensor savedGrad)
+        {
+            EnsureLibrary(p);
+            FlProblem native = p.ToNative(DataPtr(input), DataPtr(target), weight is null ? IntPtr.Zero : DataPtr(weight));
+            IntPtr outPtr = DataPtr(output);
+            IntPtr sg = DataPtr(savedGrad);
+            int status = p.IsCuda
+                ? CudaNative.fl_cuda_forward_with_grad(&native, outPtr, sg, p.DeviceIndex)
+                : CpuNative.fl_cpu_forward_with_grad(&native, outPtr, sg, Threads());
+            GC.KeepAlive(input);
+            GC.KeepAlive(target);
+            GC.KeepAlive(weight);
+            GC.KeepAlive(output);
+            GC.KeepAlive(savedGrad);
+            Check(status, p.IsCuda, p.IsCuda ? "fl_cuda_forward_with_grad" : "fl_cpu_forward_with_grad");
+        }
+
+        /// <summary>
+        /// The fused backward: grad_input = savedGrad * grad_output (the mean's divisor applied as <see cref="Backward"/> does),
+        /// rounded once to the input dtype; equal bit for bit to <see cref="Backward"/>'s result. Reads no input.
+        /// </summary>
+        public static unsafe void ScaleGrad(FocalProblem p, Tensor savedGrad, Tensor gradOutput, Tensor gradInput)
+        {
+            EnsureLibrary(p);
+            FlProblem native = p.ToNative(IntPtr.Zero, IntPtr.Zero, IntPtr.Zero);
+            IntPtr sg = DataPtr(savedGrad);
+            IntPtr go = DataPtr(gradOutput);
+            IntPtr gi = DataPtr(gradInput);
+            int status = p.IsCuda
+                ? CudaNative.fl_cuda_scale_grad(&native, sg, go, gi, p.DeviceIndex)
+                : CpuNative.fl_cpu_scale_grad(&native, sg, go, gi, Threads());
+            GC.KeepAlive(savedGrad);
+            GC.KeepAlive(gradOutput);
+            GC.KeepAlive(gradInput);
+            Check(status, p.IsCuda, p.IsCuda ? "fl_cuda_scale_grad" : "fl_cpu_scale_grad");
+        }
+
         private static void EnsureLibrary(FocalProblem p)
         {
             if (p.IsCuda)

@@ -1,4 +1,4 @@
-"""ctypes bindings of the native kernel library's C ABI (include/focal_loss_c_api.h, ABI v2) and a
+"""ctypes bindings of the native kernel library's C ABI (include/focal_loss_c_api.h, ABI v3) and a
 torch.autograd.Function over fl_cpu_forward / fl_cpu_backward, as the managed layer uses them.
 
 The library is the one build/build-native.sh writes to artifacts/native/ (or $FL_NATIVE_DIR).
@@ -17,7 +17,7 @@ SELFTEST = os.path.join(NATIVE_DIR, "focal_loss_math_selftest")
 CUDA_TEST = os.path.join(NATIVE_DIR, "focal_loss_cuda_test")
 HEADER = os.path.join(ROOT, "src", "FocalLoss.Native", "include", "focal_loss_c_api.h")
 
-ABI_VERSION = 2
+ABI_VERSION = 3
 FL_OK, FL_ARGUMENT_ERROR, FL_RUNTIME_ERROR, FL_UNAVAILABLE = 0, 1, 2, 3
 REDUCTION = {"none": 0, "mean": 1, "sum": 2}
 DTYPE = {torch.float32: 0, torch.float64: 1, torch.float16: 2, torch.bfloat16: 3}
@@ -66,6 +66,12 @@ def lib():
         L.fl_cpu_forward.argtypes = [ctypes.POINTER(Problem), ctypes.c_void_p, ctypes.c_int32]
         L.fl_cpu_backward.restype = ctypes.c_int
         L.fl_cpu_backward.argtypes = [ctypes.POINTER(Problem), ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int32]
+        L.fl_cpu_forward_with_grad.restype = ctypes.c_int
+        L.fl_cpu_forward_with_grad.argtypes = [ctypes.POINTER(Problem), ctypes.c_void_p, ctypes.c_void_p,
+                                               ctypes.c_int32]
+        L.fl_cpu_scale_grad.restype = ctypes.c_int
+        L.fl_cpu_scale_grad.argtypes = [ctypes.POINTER(Problem), ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p,
+                                        ctypes.c_int32]
         _lib = L
     return _lib
 
@@ -149,6 +155,70 @@ def backward(grad_output, x, target, weight, alpha, gamma, reduction, avg_factor
     grad_input = torch.empty(x.shape, dtype=x.dtype)
     raise_for(lib().fl_cpu_backward(ctypes.byref(p), _ptr(g), _ptr(grad_input), threads or default_threads()))
     return grad_input
+
+
+def saved_dtype(dtype):
+    """The saved gradient's dtype: float64 for float64 inputs, else float32."""
+    return torch.float64 if dtype == torch.float64 else torch.float32
+
+
+def forward_with_grad(x, target, weight, alpha, gamma, reduction, avg_factor=None, input_kind="logits",
+                      threads=None):
+    """fl_cpu_forward_with_grad: (loss, saved gradient)."""
+    p, keep = make_problem(x, target, weight, alpha, gamma, reduction, avg_factor, input_kind)
+    out = torch.empty(x.shape if p.reduction == 0 else (), dtype=x.dtype)
+    saved = torch.empty(x.shape, dtype=saved_dtype(x.dtype))
+    raise_for(lib().fl_cpu_forward_with_grad(ctypes.byref(p), _ptr(out), _ptr(saved),
+                                             threads or default_threads()))
+    return out, saved
+
+
+def scale_problem(dtype, numel, reduction, divisor):
+    """The fl_problem of a scale call: only dtype, reduction, numel and divisor (no input pointers)."""
+    red = REDUCTION[reduction] if isinstance(reduction, str) else reduction
+    return Problem(ctypes.sizeof(Problem), DTYPE.get(dtype, 99), 0, 0, 0, red, numel, 1, -1.0, 0.0, divisor,
+                   None, None, None)
+
+
+def scale_grad(saved, grad_output, dtype, reduction, divisor=1.0, threads=None):
+    """fl_cpu_scale_grad: grad_input of dtype from the saved gradient."""
+    p = scale_problem(dtype, saved.numel(), reduction, divisor)
+    if p.reduction == 0:
+        g = grad_output.to(dtype).expand(saved.shape).contiguous()
+    else:
+        g = grad_output.to(dtype).reshape(()).contiguous()
+    grad_input = torch.empty(saved.shape, dtype=dtype)
+    raise_for(lib().fl_cpu_scale_grad(ctypes.byref(p), _ptr(saved), _ptr(g), _ptr(grad_input),
+                                      threads or default_threads()))
+    return grad_input
+
+
+class FusedSigmoidFocalLoss(torch.autograd.Function):
+    """The fused path: forward with the saved gradient; saves only that buffer."""
+
+    @staticmethod
+    def forward(ctx, x, target, weight, alpha, gamma, reduction, avg_factor, input_kind, threads):
+        out, saved = forward_with_grad(x, target, weight, alpha, gamma, reduction, avg_factor, input_kind, threads)
+        ctx.save_for_backward(saved)
+        red = REDUCTION[reduction] if isinstance(reduction, str) else reduction
+        divisor = 1.0
+        if red == 1:
+            divisor = float(avg_factor) if avg_factor is not None else float(x.numel())
+        ctx.opts = (x.dtype, reduction, divisor, threads)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        (saved,) = ctx.saved_tensors
+        dtype, reduction, divisor, threads = ctx.opts
+        grad = scale_grad(saved, grad_output, dtype, reduction, divisor, threads)
+        return grad, None, None, None, None, None, None, None, None
+
+
+def fused_focal_loss(x, target, weight=None, alpha=0.25, gamma=2.0, reduction="none", avg_factor=None,
+                     input_kind="logits", threads=None):
+    """The fused loss with autograd (forward with the saved gradient, backward a scale)."""
+    return FusedSigmoidFocalLoss.apply(x, target, weight, alpha, gamma, reduction, avg_factor, input_kind, threads)
 
 
 class SigmoidFocalLoss(torch.autograd.Function):

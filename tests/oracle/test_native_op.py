@@ -486,7 +486,8 @@ def test_exports_only_the_c_abi():
     r = subprocess.run(["nm", "-D", "--defined-only", LIB], capture_output=True, text=True)
     assert r.returncode == 0
     names = sorted(line.split()[-1] for line in r.stdout.splitlines() if line.strip())
-    assert names == ["fl_abi_version", "fl_cpu_backward", "fl_cpu_forward", "fl_last_error", "fl_last_error_param"]
+    assert names == ["fl_abi_version", "fl_cpu_backward", "fl_cpu_forward", "fl_cpu_forward_with_grad",
+                     "fl_cpu_scale_grad", "fl_last_error", "fl_last_error_param"]
 
 
 def test_thread_pool_works_in_a_forked_child():

@@ -2,6 +2,10 @@
 // backward CPU kernels, separately, against plain streaming loops that move comparable bytes:
 //   stream r2    s += a[i] + b[i]        reads 2 floats (8 B/element): the bytes of a forward
 //   stream r2w1  c[i] = a[i] + b[i]      reads 2, writes 1 float (12 B/element): a backward's bytes
+//   stream r1w1  c[i] = a[i] * s         reads 1, writes 1 float (8 B/element): the saved-gradient scale
+// The fused pair (ABI 3) is timed too: fl_cpu_forward_with_grad (reads x, t, writes the loss and a
+// float32 saved gradient: 12 B/element for float32 reduction mean) and fl_cpu_scale_grad (reads the
+// saved gradient, writes grad_input: 8 B/element); its roofline is r2w1 + r1w1 (20 B/element).
 // both run on the same number of threads (one contiguous slice each). Besides wall-clock time it
 // reports CPU time, which other processes on a shared machine disturb much less:
 //  - thread: CLOCK_THREAD_CPUTIME_ID of the calling thread (with --threads 1 all the work runs on it);
@@ -165,6 +169,10 @@ int main(int argc, char** argv) {
     }
   }, reps);
 
+  std::vector<unsigned char> saved(static_cast<size_t>(numel) * (dt == FL_FLOAT64 ? 8 : 4));
+  const Times tfg = measure([&] { check(fl_cpu_forward_with_grad(&p, out.data(), saved.data(), threads), "forward_with_grad"); }, reps);
+  const Times tsg = measure([&] { check(fl_cpu_scale_grad(&p, saved.data(), gout.data(), grad.data(), threads), "scale_grad"); }, reps);
+
   std::vector<float> a(numel), b(numel), c(numel);
   for (int64_t i = 0; i < numel; ++i) { a[i] = nd(rng); b[i] = nd(rng); }
   std::vector<double> sums(threads);
@@ -186,6 +194,13 @@ int main(int argc, char** argv) {
     });
   }, reps);
 
+  const Times ts11 = measure([&] {
+    sliced(numel, threads, [&](int64_t b0, int64_t e0) {
+      const float sc = 0.5f;
+      for (int64_t i = b0; i < e0; ++i) c[i] = a[i] * sc;
+    });
+  }, reps);
+
   const double k = 1e9 / static_cast<double>(numel);
   std::printf("C ABI v%d, %d threads, N = %lld, %s %s, %s targets%s, gamma %g, alpha %g, reduction %s%s\n",
               fl_abi_version(), threads, static_cast<long long>(numel), dtype.c_str(), kind.c_str(), targets.c_str(),
@@ -199,9 +214,23 @@ int main(int argc, char** argv) {
   row("backward", tb);
   row("stream r2 (8 B/el)", ts2);
   row("stream r2w1 (12 B/el)", ts3);
+  row("forward_with_grad", tfg);
+  row("scale_grad", tsg);
+  row("stream r1w1 (8 B/el)", ts11);
   std::printf("ratios (wall): forward / stream r2 = %.2f, backward / stream r2w1 = %.2f, "
               "forward+backward / (r2 + r2w1) = %.2f (20 B/element)\n",
               tf.wall / ts2.wall, tb.wall / ts3.wall, (tf.wall + tb.wall) / (ts2.wall + ts3.wall));
+  auto sum2 = [](const Times& x, const Times& y) { return Times{x.wall + y.wall, x.thread + y.thread, x.process + y.process}; };
+  const Times oldp = sum2(tf, tb), newp = sum2(tfg, tsg), roof = sum2(ts3, ts11);
+  std::printf("fwd+bwd (ns/el)         %10s %12s %12s\n", "wall", "thread cpu", "process cpu");
+  row("old (fwd + bwd)", oldp);
+  row("new (fwd_grad + scale)", newp);
+  row("roofline (r2w1 + r1w1)", roof);
+  std::printf("ratios: old/roofline wall %.2f thread %.2f process %.2f; new/roofline wall %.2f thread %.2f process %.2f; "
+              "new/old wall %.2f thread %.2f process %.2f\n",
+              oldp.wall / roof.wall, oldp.thread / roof.thread, oldp.process / roof.process, newp.wall / roof.wall,
+              newp.thread / roof.thread, newp.process / roof.process, newp.wall / oldp.wall, newp.thread / oldp.thread,
+              newp.process / oldp.process);
   if (sums[0] == 12345.0) std::printf(" ");  // keep the r2 loop's result alive
   return 0;
 }

@@ -32,7 +32,7 @@ extern "C" {
 #endif
 
 /* Bumped whenever a signature or fl_problem below changes; the managed layer refuses a mismatch. */
-#define FL_ABI_VERSION 2
+#define FL_ABI_VERSION 3
 
 typedef enum fl_status {
   FL_OK = 0,
@@ -123,6 +123,35 @@ FL_API fl_status fl_cpu_forward(const fl_problem* problem, void* out, int32_t th
 FL_API fl_status fl_cpu_backward(const fl_problem* problem, const void* grad_output, void* grad_input,
                                  int32_t threads);
 
+/* ---- fused forward + saved gradient (ABI 3) ---------------------------------------------
+ * For autograd: one pass computes the loss and d(loss)/d(input) from the same intermediates, so the
+ * backward becomes a streaming multiply over a buffer the caller keeps (and the inputs need not be).
+ *
+ * fl_cpu_forward_with_grad: out exactly as fl_cpu_forward (the same values bit for bit, also for
+ *   MEAN/SUM), and saved_grad receives numel elements of the SAVED dtype:
+ *     float32 for float32, float16 and bfloat16 inputs (4 bytes/element; the final gradient is still
+ *     rounded once to the input dtype), float64 for float64 inputs (8 bytes/element).
+ *   saved_grad[i] = d(w_i * loss_i)/d(input_i): alpha_t and the weight included, the gradient of the
+ *   SUM for grad_output = 1, unrounded to the input dtype. The MEAN divisor is NOT included: it is
+ *   applied by fl_cpu_scale_grad, in the order fl_cpu_backward applies it (see below).
+ *   saved_grad may be NULL only where numel == 0 (else a "saved_grad" error).
+ * fl_cpu_scale_grad: grad_input[i] = round_to_dtype(s * saved_grad[i]) with
+ *     NONE: s = grad_output[i] (numel elements of dtype),
+ *     SUM:  s = grad_output[0] in the compute type (float, or double for float64),
+ *     MEAN: s = (compute type)((double)grad_output[0] / divisor),
+ *   i.e. the operations of fl_cpu_backward on the same element gradient: grad_input is equal bit for
+ *   bit to fl_cpu_backward's for the same problem and grad_output (every dtype, input, target and
+ *   weight kind, gamma and reduction), and to fl_cpu_forward's loss for out.
+ *   Only struct_size, dtype, reduction, numel and divisor of the problem are read (and validated as
+ *   for fl_cpu_forward); input, target, weight and the other fields are ignored and may be NULL/stale:
+ *   the inputs can be freed after the forward. grad_output, saved_grad, grad_input may be NULL only
+ *   where numel == 0.
+ * Both are bit-for-bit identical for every thread count, and take the same AVX2/AVX-512 paths as the
+ * other CPU kernels. Errors as fl_cpu_forward / fl_cpu_backward (plus "saved_grad"). */
+FL_API fl_status fl_cpu_forward_with_grad(const fl_problem* problem, void* out, void* saved_grad, int32_t threads);
+FL_API fl_status fl_cpu_scale_grad(const fl_problem* problem, const void* saved_grad, const void* grad_output,
+                                   void* grad_input, int32_t threads);
+
 /* ---- CUDA kernels (libFocalLossNativeCuda.so; device pointers on device `device`) -------
  * Same contracts as the CPU functions; launched on the default stream of `device`. The
  * functions return after the work is enqueued, except when they must read back a result to
@@ -138,6 +167,15 @@ FL_API const char* fl_cuda_last_error_param(void);
 FL_API fl_status fl_cuda_forward(const fl_problem* problem, void* out, int32_t device);
 FL_API fl_status fl_cuda_backward(const fl_problem* problem, const void* grad_output, void* grad_input,
                                   int32_t device);
+/* fl_cuda_forward_with_grad / fl_cuda_scale_grad: the contracts of the CPU pair above (saved dtype,
+ * what saved_grad holds, which problem fields fl_cuda_scale_grad reads), on device pointers. Run to
+ * run deterministic (fixed grid, fixed reduction order). The same device element math as
+ * fl_cuda_forward / fl_cuda_backward, but nvcc may contract a*b+c differently in the fused kernel, so
+ * against those (and against the CPU) they agree within the CUDA tolerance of focal_loss_cuda_test,
+ * not bit for bit. fl_cuda_scale_grad never synchronises. */
+FL_API fl_status fl_cuda_forward_with_grad(const fl_problem* problem, void* out, void* saved_grad, int32_t device);
+FL_API fl_status fl_cuda_scale_grad(const fl_problem* problem, const void* saved_grad, const void* grad_output,
+                                    void* grad_input, int32_t device);
 
 #ifdef __cplusplus
 }

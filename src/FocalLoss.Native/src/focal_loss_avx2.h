@@ -68,9 +68,11 @@ struct Consts {
   __m256 gamma, alpha, alpha_neg;  // alpha_t for t = 1 and t = 0 (1 and 1 when alpha < 0)
 };
 
-// One vector of hard-target elements: the loss (forward) or d loss / d x (backward), unweighted.
-template <int kG, bool kBackward>
-FL_AVX2_INLINE __m256 element(__m256 x, __m256 t, const Consts& c) {
+// One vector of hard-target elements: the loss and d loss / d x (unweighted) from one set of
+// intermediates. element<kG, kBackward> below is this function (the unused half is dead code), so
+// the fused forward's two values are bit-identical to the separate forward's and backward's.
+template <int kG, bool kWantLoss, bool kWantGrad>
+FL_AVX2_INLINE void element_both(__m256 x, __m256 t, const Consts& c, __m256& loss, __m256& grad) {
   const __m256 one = _mm256_set1_ps(1.0f);
   const __m256 zero = _mm256_setzero_ps();
   const __m256 signbit = _mm256_set1_ps(-0.0f);
@@ -98,7 +100,8 @@ FL_AVX2_INLINE __m256 element(__m256 x, __m256 t, const Consts& c) {
     m = exp_neg(_mm256_mul_ps(c.gamma, nlq));
   }
   const __m256 am = kG == math::kGamma0 ? at : _mm256_mul_ps(at, m);
-  if (!kBackward) return _mm256_mul_ps(am, ce);
+  if (kWantLoss) loss = _mm256_mul_ps(am, ce);
+  if (!kWantGrad) return;
   __m256 inner;
   if (kG == math::kGamma0) {
     inner = q;
@@ -107,7 +110,15 @@ FL_AVX2_INLINE __m256 element(__m256 x, __m256 t, const Consts& c) {
     const __m256 gpt = kG == math::kGamma1 ? pt : _mm256_mul_ps(kG == math::kGamma2 ? _mm256_set1_ps(2.0f) : c.gamma, pt);
     inner = _mm256_fmadd_ps(gpt, ce, q);
   }
-  return _mm256_mul_ps(am, _mm256_xor_ps(inner, ssign));
+  grad = _mm256_mul_ps(am, _mm256_xor_ps(inner, ssign));
+}
+
+// One vector of hard-target elements: the loss (forward) or d loss / d x (backward), unweighted.
+template <int kG, bool kBackward>
+FL_AVX2_INLINE __m256 element(__m256 x, __m256 t, const Consts& c) {
+  __m256 loss = _mm256_setzero_ps(), grad = _mm256_setzero_ps();
+  element_both<kG, !kBackward, kBackward>(x, t, c, loss, grad);
+  return kBackward ? grad : loss;
 }
 
 }  // namespace avx2

@@ -65,9 +65,10 @@ struct Consts {
   __m512 gamma, alpha, alpha_neg;
 };
 
-// One vector of hard-target elements (as avx2::element).
-template <int kG, bool kBackward>
-FL_AVX512_INLINE __m512 element(__m512 x, __m512 t, const Consts& c) {
+// One vector of hard-target elements, loss and gradient from one set of intermediates (as
+// avx2::element_both); element<kG, kBackward> is this function.
+template <int kG, bool kWantLoss, bool kWantGrad>
+FL_AVX512_INLINE void element_both(__m512 x, __m512 t, const Consts& c, __m512& loss, __m512& grad) {
   const __m512 one = _mm512_set1_ps(1.0f);
   const __m512 zero = _mm512_setzero_ps();
   const __mmask16 tpos = _mm512_cmp_ps_mask(t, one, _CMP_EQ_OQ);
@@ -93,7 +94,8 @@ FL_AVX512_INLINE __m512 element(__m512 x, __m512 t, const Consts& c) {
     m = exp_neg(_mm512_mul_ps(c.gamma, nlq));
   }
   const __m512 am = kG == math::kGamma0 ? at : _mm512_mul_ps(at, m);
-  if (!kBackward) return _mm512_mul_ps(am, ce);
+  if (kWantLoss) loss = _mm512_mul_ps(am, ce);
+  if (!kWantGrad) return;
   __m512 inner;
   if (kG == math::kGamma0) {
     inner = q;
@@ -102,7 +104,15 @@ FL_AVX512_INLINE __m512 element(__m512 x, __m512 t, const Consts& c) {
     const __m512 gpt = kG == math::kGamma1 ? pt : _mm512_mul_ps(kG == math::kGamma2 ? _mm512_set1_ps(2.0f) : c.gamma, pt);
     inner = _mm512_fmadd_ps(gpt, ce, q);
   }
-  return _mm512_mul_ps(am, xor_sign(inner, tpos));
+  grad = _mm512_mul_ps(am, xor_sign(inner, tpos));
+}
+
+// One vector of hard-target elements (as avx2::element).
+template <int kG, bool kBackward>
+FL_AVX512_INLINE __m512 element(__m512 x, __m512 t, const Consts& c) {
+  __m512 loss = _mm512_setzero_ps(), grad = _mm512_setzero_ps();
+  element_both<kG, !kBackward, kBackward>(x, t, c, loss, grad);
+  return kBackward ? grad : loss;
 }
 
 }  // namespace avx512

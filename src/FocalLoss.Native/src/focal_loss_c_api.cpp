@@ -58,4 +58,23 @@ FL_API fl_status fl_cpu_backward(const fl_problem* problem, const void* grad_out
   });
 }
 
+FL_API fl_status fl_cpu_forward_with_grad(const fl_problem* problem, void* out, void* saved_grad, int32_t threads) {
+  return focal_loss::guarded([&] {
+    const focal_loss::Problem pb = focal_loss::validate_problem(problem);
+    focal_loss::validate_forward_out(pb, out);
+    focal_loss::validate_saved_grad(pb, saved_grad);
+    focal_loss::forward_with_grad_cpu(pb, out, saved_grad, focal_loss::checked_threads(threads));
+  });
+}
+
+FL_API fl_status fl_cpu_scale_grad(const fl_problem* problem, const void* saved_grad, const void* grad_output,
+                                   void* grad_input, int32_t threads) {
+  return focal_loss::guarded([&] {
+    const focal_loss::Problem pb = focal_loss::validate_scale_problem(problem);
+    focal_loss::validate_saved_grad(pb, saved_grad);
+    focal_loss::validate_backward_args(pb, grad_output, grad_input);
+    focal_loss::scale_grad_cpu(pb, saved_grad, grad_output, grad_input, focal_loss::checked_threads(threads));
+  });
+}
+
 }  // extern "C"

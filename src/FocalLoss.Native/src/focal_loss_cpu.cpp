@@ -42,7 +42,11 @@ enum WK { kWNone = FL_WEIGHT_NONE, kWElement = FL_WEIGHT_ELEMENT, kWAnchor = FL_
 template <typename scalar_t>
 using acc_t = typename std::conditional<std::is_same<scalar_t, double>::value, double, float>::type;
 
-enum Mode { kForwardNone = 0, kForwardReduce = 1, kBackward = 2 };
+// kForwardNoneGrad / kForwardReduceGrad: the fused forward, which also stores d(w*loss)/dx into sg.
+enum Mode { kForwardNone = 0, kForwardReduce = 1, kBackward = 2, kForwardNoneGrad = 3, kForwardReduceGrad = 4 };
+constexpr bool mode_reduces(int m) { return m == kForwardReduce || m == kForwardReduceGrad; }
+constexpr bool mode_stores_loss(int m) { return m == kForwardNone || m == kForwardNoneGrad; }
+constexpr bool mode_saves_grad(int m) { return m == kForwardNoneGrad || m == kForwardReduceGrad; }
 
 template <typename scalar_t>
 struct KArgs {
@@ -53,6 +57,7 @@ struct KArgs {
   scalar_t* out = nullptr;           // loss (none) or grad_input
   const scalar_t* g = nullptr;       // per-element grad_output (backward), or null: use gscale
   acc_t<scalar_t> gscale = 1;        // scalar grad_output factor (backward, g == null)
+  acc_t<scalar_t>* sg = nullptr;     // saved gradient (fused forward), compute type
   int64_t classes = 1;
   int gkind = math::kGammaAny;       // gamma 0, 1, 2 take exact fast paths
   bool prob = false;                 // FL_INPUT_PROBABILITIES: x is p
@@ -86,6 +91,49 @@ FL_CPU_CLONES FL_NOINLINE void math_tile(const T* __restrict xb, const T* __rest
       out[j] = math::grad<kHard, kG>(xb[j], tb[j], prm);
     else
       out[j] = math::loss<kHard, kG>(xb[j], tb[j], prm);
+  }
+}
+
+// The fused forward's portable loop: loss into out, d loss / d x into out2, from one evaluation.
+template <typename T, bool kHard, int kG>
+FL_CPU_CLONES FL_NOINLINE void math_tile2(const T* __restrict xb, const T* __restrict tb, T* __restrict out,
+                                          T* __restrict out2, int64_t n, math::Params<T> prm) {
+  for (int64_t j = 0; j < n; ++j) {
+    T l, g;
+    math::loss_grad<kHard, kG>(xb[j], tb[j], prm, l, g);
+    out[j] = l;
+    out2[j] = g;
+  }
+}
+
+template <typename T, int kG>
+FL_NOINLINE void prob_tile2(const T* __restrict xb, const T* __restrict tb, T* __restrict out, T* __restrict out2,
+                            int64_t n, math::Params<T> prm) {
+  for (int64_t j = 0; j < n; ++j) {
+    T l, g;
+    math::prob_loss_grad<kG>(xb[j], tb[j], prm, l, g);
+    out[j] = l;
+    out2[j] = g;
+  }
+}
+
+template <typename T>
+inline void prob_tile2_g(int gk, const T* xb, const T* tb, T* out, T* out2, int64_t n, const math::Params<T>& prm) {
+  switch (gk) {
+    case math::kGamma0: prob_tile2<T, math::kGamma0>(xb, tb, out, out2, n, prm); break;
+    case math::kGamma1: prob_tile2<T, math::kGamma1>(xb, tb, out, out2, n, prm); break;
+    case math::kGamma2: prob_tile2<T, math::kGamma2>(xb, tb, out, out2, n, prm); break;
+    default: prob_tile2<T, math::kGammaAny>(xb, tb, out, out2, n, prm); break;
+  }
+}
+
+template <typename T, bool kHard>
+inline void math_tile2_g(int gk, const T* xb, const T* tb, T* out, T* out2, int64_t n, const math::Params<T>& prm) {
+  switch (gk) {
+    case math::kGamma0: math_tile2<T, kHard, math::kGamma0>(xb, tb, out, out2, n, prm); break;
+    case math::kGamma1: math_tile2<T, kHard, math::kGamma1>(xb, tb, out, out2, n, prm); break;
+    case math::kGamma2: math_tile2<T, kHard, math::kGamma2>(xb, tb, out, out2, n, prm); break;
+    default: math_tile2<T, kHard, math::kGammaAny>(xb, tb, out, out2, n, prm); break;
   }
 }
 
@@ -265,6 +313,138 @@ inline void fused_tile_g(int gk, int epi, bool has_w, const float* x, const floa
   }
 }
 
+// Fused forward with the saved gradient (float32, flat layouts): per vector the loss and the gradient
+// from one element_both; loss epilogue as fused_tile's kStore / kReduce (the same values and the same
+// accumulation order, the padding lanes masked the same way), sg[j] = w[j] * grad (or grad).
+template <int kG, bool kRed, bool kW>
+__attribute__((target("avx2,fma"))) FL_NOINLINE void fused_grad_tile(
+    const float* __restrict x, const float* __restrict t, const float* __restrict w, float* __restrict out,
+    float* __restrict sg, double* __restrict lanes, int64_t n, math::Params<float> prm) {
+  Consts c;
+  c.gamma = _mm256_set1_ps(prm.gamma);
+  c.alpha = _mm256_set1_ps(prm.use_alpha != 0.0f ? prm.alpha : 1.0f);
+  c.alpha_neg = _mm256_set1_ps(prm.use_alpha != 0.0f ? 1.0f - prm.alpha : 1.0f);
+  __m256d acc0 = _mm256_setzero_pd(), acc1 = _mm256_setzero_pd();
+  if (kRed) {
+    acc0 = _mm256_loadu_pd(lanes);
+    acc1 = _mm256_loadu_pd(lanes + 4);
+  }
+  int64_t j = 0;
+  for (; j + 8 <= n; j += 8) {
+    __m256 l, g;
+    element_both<kG, true, true>(_mm256_loadu_ps(x + j), _mm256_loadu_ps(t + j), c, l, g);
+    if (kW) {
+      const __m256 wv = _mm256_loadu_ps(w + j);
+      l = _mm256_mul_ps(wv, l);
+      g = _mm256_mul_ps(wv, g);
+    }
+    if (kRed) {
+      acc0 = _mm256_add_pd(acc0, _mm256_cvtps_pd(_mm256_castps256_ps128(l)));
+      acc1 = _mm256_add_pd(acc1, _mm256_cvtps_pd(_mm256_extractf128_ps(l, 1)));
+    } else {
+      _mm256_storeu_ps(out + j, l);
+    }
+    _mm256_storeu_ps(sg + j, g);
+  }
+  if (j < n) {
+    alignas(32) float xp[8] = {0, 0, 0, 0, 0, 0, 0, 0}, tp[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+    alignas(32) float wp[8] = {0, 0, 0, 0, 0, 0, 0, 0}, op[8], gp[8];
+    alignas(32) int32_t kp[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+    for (int64_t k = 0; j + k < n; ++k) {
+      kp[k] = -1;
+      xp[k] = x[j + k];
+      tp[k] = t[j + k];
+      if (kW) wp[k] = w[j + k];
+    }
+    __m256 l, g;
+    element_both<kG, true, true>(_mm256_load_ps(xp), _mm256_load_ps(tp), c, l, g);
+    l = _mm256_and_ps(_mm256_castsi256_ps(_mm256_load_si256(reinterpret_cast<const __m256i*>(kp))), l);
+    if (kW) {
+      const __m256 wv = _mm256_load_ps(wp);
+      l = _mm256_mul_ps(wv, l);
+      g = _mm256_mul_ps(wv, g);
+    }
+    if (kRed) {
+      acc0 = _mm256_add_pd(acc0, _mm256_cvtps_pd(_mm256_castps256_ps128(l)));
+      acc1 = _mm256_add_pd(acc1, _mm256_cvtps_pd(_mm256_extractf128_ps(l, 1)));
+    } else {
+      _mm256_store_ps(op, l);
+      for (int64_t k = 0; j + k < n; ++k) out[j + k] = op[k];
+    }
+    _mm256_store_ps(gp, g);
+    for (int64_t k = 0; j + k < n; ++k) sg[j + k] = gp[k];
+  }
+  if (kRed) {
+    _mm256_storeu_pd(lanes, acc0);
+    _mm256_storeu_pd(lanes + 4, acc1);
+  }
+}
+
+template <int kG>
+void fused_grad_tile_e(bool red, bool has_w, const float* x, const float* t, const float* w, float* out, float* sg,
+                       double* lanes, int64_t n, const math::Params<float>& prm) {
+  if (red) {
+    if (has_w) fused_grad_tile<kG, true, true>(x, t, w, out, sg, lanes, n, prm);
+    else fused_grad_tile<kG, true, false>(x, t, w, out, sg, lanes, n, prm);
+  } else {
+    if (has_w) fused_grad_tile<kG, false, true>(x, t, w, out, sg, lanes, n, prm);
+    else fused_grad_tile<kG, false, false>(x, t, w, out, sg, lanes, n, prm);
+  }
+}
+
+inline void fused_grad_tile_g(int gk, bool red, bool has_w, const float* x, const float* t, const float* w, float* out,
+                              float* sg, double* lanes, int64_t n, const math::Params<float>& prm) {
+  switch (gk) {
+    case math::kGamma0: fused_grad_tile_e<math::kGamma0>(red, has_w, x, t, w, out, sg, lanes, n, prm); break;
+    case math::kGamma1: fused_grad_tile_e<math::kGamma1>(red, has_w, x, t, w, out, sg, lanes, n, prm); break;
+    case math::kGamma2: fused_grad_tile_e<math::kGamma2>(red, has_w, x, t, w, out, sg, lanes, n, prm); break;
+    default: fused_grad_tile_e<math::kGammaAny>(red, has_w, x, t, w, out, sg, lanes, n, prm); break;
+  }
+}
+
+// Loss and gradient of hard-target tiles from the buffered path (class indices, row/column weights).
+template <int kG>
+__attribute__((target("avx2,fma"))) FL_NOINLINE void hard_tile2(const float* __restrict x, const float* __restrict t,
+                                                                float* __restrict out, float* __restrict out2,
+                                                                int64_t n, math::Params<float> prm) {
+  Consts c;
+  c.gamma = _mm256_set1_ps(prm.gamma);
+  c.alpha = _mm256_set1_ps(prm.use_alpha != 0.0f ? prm.alpha : 1.0f);
+  c.alpha_neg = _mm256_set1_ps(prm.use_alpha != 0.0f ? 1.0f - prm.alpha : 1.0f);
+  int64_t j = 0;
+  for (; j + 8 <= n; j += 8) {
+    __m256 l, g;
+    element_both<kG, true, true>(_mm256_loadu_ps(x + j), _mm256_loadu_ps(t + j), c, l, g);
+    _mm256_storeu_ps(out + j, l);
+    _mm256_storeu_ps(out2 + j, g);
+  }
+  if (j < n) {
+    alignas(32) float xp[8] = {0, 0, 0, 0, 0, 0, 0, 0}, tp[8] = {0, 0, 0, 0, 0, 0, 0, 0}, op[8], gp[8];
+    for (int64_t k = 0; j + k < n; ++k) {
+      xp[k] = x[j + k];
+      tp[k] = t[j + k];
+    }
+    __m256 l, g;
+    element_both<kG, true, true>(_mm256_load_ps(xp), _mm256_load_ps(tp), c, l, g);
+    _mm256_store_ps(op, l);
+    _mm256_store_ps(gp, g);
+    for (int64_t k = 0; j + k < n; ++k) {
+      out[j + k] = op[k];
+      out2[j + k] = gp[k];
+    }
+  }
+}
+
+inline void hard_tile2_g(int gk, const float* x, const float* t, float* out, float* out2, int64_t n,
+                         const math::Params<float>& prm) {
+  switch (gk) {
+    case math::kGamma0: hard_tile2<math::kGamma0>(x, t, out, out2, n, prm); break;
+    case math::kGamma1: hard_tile2<math::kGamma1>(x, t, out, out2, n, prm); break;
+    case math::kGamma2: hard_tile2<math::kGamma2>(x, t, out, out2, n, prm); break;
+    default: hard_tile2<math::kGammaAny>(x, t, out, out2, n, prm); break;
+  }
+}
+
 // True when every t[j] is exactly 0 or 1.
 __attribute__((target("avx2,fma"))) FL_NOINLINE bool all_hard(const float* t, int64_t n) {
   const __m256 zero = _mm256_setzero_ps(), one = _mm256_set1_ps(1.0f);
@@ -394,6 +574,83 @@ void hard_tile_g(int gk, const float* x, const float* t, float* out, int64_t n, 
   }
 }
 
+// Fused forward with the saved gradient (as avx2::fused_grad_tile; the loss as fused_tile's kStore /
+// kReduce here).
+template <int kG, bool kRed, bool kW>
+FL_AVX512_TARGET FL_NOINLINE void fused_grad_tile(const float* __restrict x, const float* __restrict t,
+                                                  const float* __restrict w, float* __restrict out,
+                                                  float* __restrict sg, double* __restrict lanes, int64_t n,
+                                                  math::Params<float> prm) {
+  const Consts c = make_consts(prm);
+  __m512d acc = _mm512_setzero_pd();
+  if (kRed) acc = _mm512_loadu_pd(lanes);
+  for (int64_t j = 0; j < n; j += 16) {
+    const __mmask16 k = n - j >= 16 ? static_cast<__mmask16>(0xffff) : static_cast<__mmask16>((1u << (n - j)) - 1u);
+    __m512 l, g;
+    element_both<kG, true, true>(_mm512_maskz_loadu_ps(k, x + j), _mm512_maskz_loadu_ps(k, t + j), c, l, g);
+    l = _mm512_maskz_mov_ps(k, l);
+    if (kW) {
+      const __m512 wv = _mm512_maskz_loadu_ps(k, w + j);
+      l = _mm512_mul_ps(wv, l);
+      g = _mm512_mul_ps(wv, g);
+    }
+    if (kRed) {
+      acc = _mm512_add_pd(acc, _mm512_cvtps_pd(_mm512_castps512_ps256(l)));
+      acc = _mm512_add_pd(acc, _mm512_cvtps_pd(_mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(l), 1))));
+    } else {
+      _mm512_mask_storeu_ps(out + j, k, l);
+    }
+    _mm512_mask_storeu_ps(sg + j, k, g);
+  }
+  if (kRed) _mm512_storeu_pd(lanes, acc);
+}
+
+template <int kG>
+void fused_grad_tile_e(bool red, bool has_w, const float* x, const float* t, const float* w, float* out, float* sg,
+                       double* lanes, int64_t n, const math::Params<float>& prm) {
+  if (red) {
+    if (has_w) fused_grad_tile<kG, true, true>(x, t, w, out, sg, lanes, n, prm);
+    else fused_grad_tile<kG, true, false>(x, t, w, out, sg, lanes, n, prm);
+  } else {
+    if (has_w) fused_grad_tile<kG, false, true>(x, t, w, out, sg, lanes, n, prm);
+    else fused_grad_tile<kG, false, false>(x, t, w, out, sg, lanes, n, prm);
+  }
+}
+
+inline void fused_grad_tile_g(int gk, bool red, bool has_w, const float* x, const float* t, const float* w, float* out,
+                              float* sg, double* lanes, int64_t n, const math::Params<float>& prm) {
+  switch (gk) {
+    case math::kGamma0: fused_grad_tile_e<math::kGamma0>(red, has_w, x, t, w, out, sg, lanes, n, prm); break;
+    case math::kGamma1: fused_grad_tile_e<math::kGamma1>(red, has_w, x, t, w, out, sg, lanes, n, prm); break;
+    case math::kGamma2: fused_grad_tile_e<math::kGamma2>(red, has_w, x, t, w, out, sg, lanes, n, prm); break;
+    default: fused_grad_tile_e<math::kGammaAny>(red, has_w, x, t, w, out, sg, lanes, n, prm); break;
+  }
+}
+
+template <int kG>
+FL_AVX512_TARGET FL_NOINLINE void hard_tile2(const float* __restrict x, const float* __restrict t,
+                                             float* __restrict out, float* __restrict out2, int64_t n,
+                                             math::Params<float> prm) {
+  const Consts c = make_consts(prm);
+  for (int64_t j = 0; j < n; j += 16) {
+    const __mmask16 k = n - j >= 16 ? static_cast<__mmask16>(0xffff) : static_cast<__mmask16>((1u << (n - j)) - 1u);
+    __m512 l, g;
+    element_both<kG, true, true>(_mm512_maskz_loadu_ps(k, x + j), _mm512_maskz_loadu_ps(k, t + j), c, l, g);
+    _mm512_mask_storeu_ps(out + j, k, l);
+    _mm512_mask_storeu_ps(out2 + j, k, g);
+  }
+}
+
+inline void hard_tile2_g(int gk, const float* x, const float* t, float* out, float* out2, int64_t n,
+                         const math::Params<float>& prm) {
+  switch (gk) {
+    case math::kGamma0: hard_tile2<math::kGamma0>(x, t, out, out2, n, prm); break;
+    case math::kGamma1: hard_tile2<math::kGamma1>(x, t, out, out2, n, prm); break;
+    case math::kGamma2: hard_tile2<math::kGamma2>(x, t, out, out2, n, prm); break;
+    default: hard_tile2<math::kGammaAny>(x, t, out, out2, n, prm); break;
+  }
+}
+
 // The AVX2 kernels are enabled (see avx2::supported), the CPU has AVX-512F, and the environment
 // variable FOCAL_LOSS_CPU_NO_AVX512 is unset, empty or "0" (set: the AVX2 kernels, for tests).
 bool supported() {
@@ -436,6 +693,34 @@ inline void math_tile_dispatch(bool prob, bool hard, int gk, const T* xb, const 
     math_tile_g<T, false, kBackward>(gk, xb, tb, out, n, prm);
 }
 
+// The fused forward's tile: loss into out, gradient into out2 (same paths as math_tile_dispatch).
+template <typename T>
+inline void math_tile_dispatch2(bool prob, bool hard, int gk, const T* xb, const T* tb, T* out, T* out2, int64_t n,
+                                const math::Params<T>& prm) {
+  if (prob) {
+    prob_tile2_g<T>(gk, xb, tb, out, out2, n, prm);
+    return;
+  }
+#if FL_AVX2_KERNEL
+  if constexpr (std::is_same<T, float>::value) {
+    if (hard && avx2::supported()) {
+#if FL_AVX512_KERNEL
+      if (avx512::supported()) {
+        avx512::hard_tile2_g(gk, xb, tb, out, out2, n, prm);
+        return;
+      }
+#endif
+      avx2::hard_tile2_g(gk, xb, tb, out, out2, n, prm);
+      return;
+    }
+  }
+#endif
+  if (hard)
+    math_tile2_g<T, true>(gk, xb, tb, out, out2, n, prm);
+  else
+    math_tile2_g<T, false>(gk, xb, tb, out, out2, n, prm);
+}
+
 // Processes elements [begin, end) and returns the (double) sum for kForwardReduce.
 // Per tile: load/convert x and t into compute-type buffers (class indices become 0/1 on the fly,
 // no one-hot is materialised), run the math loop, then apply weight / upstream grad and store or
@@ -444,10 +729,12 @@ template <typename scalar_t, bool kIndex, int kWK, int kMode>
 double run_range(const KArgs<scalar_t>& a, int64_t begin, int64_t end) {
   using T = acc_t<scalar_t>;
   constexpr bool kFlat = !kIndex && (kWK == kWNone || kWK == kWElement);
+  constexpr bool kGrad = mode_saves_grad(kMode);
   double lanes[kLanes] = {0, 0, 0, 0, 0, 0, 0, 0};
   alignas(64) T xb[kTile];
   alignas(64) T tb[kTile];
   alignas(64) T rb[kTile];
+  alignas(64) T gb[kGrad ? kTile : 1];
   const math::Params<T> prm = a.prm;
   const int64_t C = a.classes;
 
@@ -468,6 +755,19 @@ double run_range(const KArgs<scalar_t>& a, int64_t begin, int64_t end) {
       if constexpr (std::is_same<scalar_t, float>::value && kFlat) {
         // float32, dense targets, no or per-element weights: fused single pass for hard tiles
         if (!a.prob && avx2::supported() && avx2::all_hard(a.t + j0, n)) {
+          if constexpr (kGrad) {
+#if FL_AVX512_KERNEL
+            if (avx512::supported())
+              avx512::fused_grad_tile_g(a.gkind, mode_reduces(kMode), kWK == kWElement, a.x + j0, a.t + j0,
+                                        kWK == kWElement ? a.w + j0 : nullptr, a.out ? a.out + j0 : nullptr,
+                                        a.sg + j0, lanes, n, prm);
+            else
+#endif
+              avx2::fused_grad_tile_g(a.gkind, mode_reduces(kMode), kWK == kWElement, a.x + j0, a.t + j0,
+                                      kWK == kWElement ? a.w + j0 : nullptr, a.out ? a.out + j0 : nullptr,
+                                      a.sg + j0, lanes, n, prm);
+            continue;
+          }
           const int epi = kMode == kForwardNone ? avx2::kStore
                         : kMode == kForwardReduce ? avx2::kReduce
                         : a.g != nullptr ? avx2::kStoreG : avx2::kStoreScaled;
@@ -500,17 +800,28 @@ double run_range(const KArgs<scalar_t>& a, int64_t begin, int64_t end) {
         }
         hard = nhard == n;
       }
-      math_tile_dispatch<T, kMode == kBackward>(a.prob, hard, a.gkind, xb, tb, rb, n, prm);
+      if constexpr (kGrad)
+        math_tile_dispatch2<T>(a.prob, hard, a.gkind, xb, tb, rb, gb, n, prm);
+      else
+        math_tile_dispatch<T, kMode == kBackward>(a.prob, hard, a.gkind, xb, tb, rb, n, prm);
       if (kWK == kWElement || kWK == kWClass) {
         const scalar_t* ws = kWK == kWElement ? a.w + j0 : a.w + col0;
         for (int64_t j = 0; j < n; ++j) rb[j] = load(ws[j]) * rb[j];
+        if constexpr (kGrad)
+          for (int64_t j = 0; j < n; ++j) gb[j] = load(ws[j]) * gb[j];
       } else if (kWK == kWAnchor) {
         for (int64_t j = 0; j < n; ++j) rb[j] = wrow * rb[j];
+        if constexpr (kGrad)
+          for (int64_t j = 0; j < n; ++j) gb[j] = wrow * gb[j];
       }
-      if (kMode == kForwardNone) {
+      if constexpr (kGrad) {
+        T* sgs = a.sg + j0;
+        for (int64_t j = 0; j < n; ++j) sgs[j] = gb[j];
+      }
+      if (mode_stores_loss(kMode)) {
         scalar_t* os = a.out + j0;
         for (int64_t j = 0; j < n; ++j) os[j] = Store<scalar_t>::from(rb[j]);
-      } else if (kMode == kForwardReduce) {
+      } else if (mode_reduces(kMode)) {
         int64_t j = 0;
         for (; j + kLanes <= n; j += kLanes)
           for (int l = 0; l < kLanes; ++l) lanes[l] += static_cast<double>(rb[j + l]);
@@ -529,7 +840,7 @@ double run_range(const KArgs<scalar_t>& a, int64_t begin, int64_t end) {
     i = stop;
   }
   double s = 0;
-  if (kMode == kForwardReduce) {
+  if (mode_reduces(kMode)) {
     // fixed pairwise order
     s = ((lanes[0] + lanes[1]) + (lanes[2] + lanes[3])) + ((lanes[4] + lanes[5]) + (lanes[6] + lanes[7]));
   }
@@ -557,13 +868,13 @@ double run_all(const KArgs<scalar_t>& a, const Problem& pb, int threads) {
   const int64_t N = pb.numel;
   const int64_t nchunks = (N + kChunk - 1) / kChunk;
   const bool index = pb.target_kind == FL_TARGET_INDEX;
-  std::vector<double> partials(kMode == kForwardReduce ? static_cast<size_t>(nchunks) : 0);
+  std::vector<double> partials(mode_reduces(kMode) ? static_cast<size_t>(nchunks) : 0);
   double* parts = partials.data();
   auto body = [&](int64_t c) {
     const int64_t b = c * kChunk;
     const int64_t e = std::min(N, b + kChunk);
     const double s = run_range_dispatch<scalar_t, kMode>(a, index, pb.weight_kind, b, e);
-    if (kMode == kForwardReduce) parts[c] = s;
+    if (mode_reduces(kMode)) parts[c] = s;
   };
   parallel_for_each(nchunks, threads, body);
   double total = 0;
@@ -631,7 +942,11 @@ void dispatch_dtype(fl_dtype d, F&& f) {
 
 }  // namespace
 
-void forward_cpu(const Problem& pb, void* out, int threads) {
+namespace {
+
+// The forward, and with kGrad the fused forward that also fills saved_grad (compute type).
+template <bool kGrad>
+void forward_impl(const Problem& pb, void* out, void* saved_grad, int threads) {
   check_class_indices(pb, threads);
   if (pb.reduction == FL_REDUCTION_NONE) {
     if (pb.numel == 0) return;
@@ -639,7 +954,8 @@ void forward_cpu(const Problem& pb, void* out, int threads) {
       using scalar_t = decltype(tag);
       KArgs<scalar_t> a = make_args<scalar_t>(pb);
       a.out = static_cast<scalar_t*>(out);
-      run_all<scalar_t, kForwardNone>(a, pb, threads);
+      a.sg = static_cast<acc_t<scalar_t>*>(saved_grad);
+      run_all<scalar_t, kGrad ? kForwardNoneGrad : kForwardNone>(a, pb, threads);
     });
     return;
   }
@@ -648,7 +964,8 @@ void forward_cpu(const Problem& pb, void* out, int threads) {
     dispatch_dtype(pb.dtype, [&](auto tag) {
       using scalar_t = decltype(tag);
       KArgs<scalar_t> a = make_args<scalar_t>(pb);
-      total = run_all<scalar_t, kForwardReduce>(a, pb, threads);
+      a.sg = static_cast<acc_t<scalar_t>*>(saved_grad);
+      total = run_all<scalar_t, kGrad ? kForwardReduceGrad : kForwardReduce>(a, pb, threads);
     });
   }
   // mean of an empty input (divisor 0) is 0/0 = NaN, as torch.mean
@@ -656,6 +973,54 @@ void forward_cpu(const Problem& pb, void* out, int threads) {
   dispatch_dtype(pb.dtype, [&](auto tag) {
     using scalar_t = decltype(tag);
     *static_cast<scalar_t*>(out) = Store<scalar_t>::from_double(value);
+  });
+}
+
+// grad_input = round(s * saved): s per element (g) or the scalar gsc; the operand order of run_range's
+// backward epilogue (and of the AVX2/AVX-512 kStoreG / kStoreScaled epilogues).
+template <typename scalar_t>
+FL_CPU_CLONES FL_NOINLINE void scale_range(const acc_t<scalar_t>* __restrict saved, const scalar_t* __restrict g,
+                                           acc_t<scalar_t> gsc, scalar_t* __restrict out, int64_t n) {
+  if (g != nullptr) {
+    for (int64_t j = 0; j < n; ++j) out[j] = Store<scalar_t>::from(load(g[j]) * saved[j]);
+  } else {
+    for (int64_t j = 0; j < n; ++j) out[j] = Store<scalar_t>::from(gsc * saved[j]);
+  }
+}
+
+}  // namespace
+
+void forward_cpu(const Problem& pb, void* out, int threads) { forward_impl<false>(pb, out, nullptr, threads); }
+
+void forward_with_grad_cpu(const Problem& pb, void* out, void* saved_grad, int threads) {
+  forward_impl<true>(pb, out, saved_grad, threads);
+}
+
+void scale_grad_cpu(const Problem& pb, const void* saved_grad, const void* grad_output, void* grad_input,
+                    int threads) {
+  if (pb.numel == 0) return;
+  dispatch_dtype(pb.dtype, [&](auto tag) {
+    using scalar_t = decltype(tag);
+    using T = acc_t<scalar_t>;
+    const T* saved = static_cast<const T*>(saved_grad);
+    scalar_t* out = static_cast<scalar_t*>(grad_input);
+    const scalar_t* g = nullptr;
+    T gsc = 1;
+    if (pb.reduction != FL_REDUCTION_NONE) {
+      // as backward_cpu: d(sum)/dx = g * dl/dx; d(mean)/dx = g / divisor * dl/dx
+      const double gv = static_cast<double>(load(*static_cast<const scalar_t*>(grad_output)));
+      gsc = static_cast<T>(pb.reduction == FL_REDUCTION_MEAN ? gv / pb.divisor : gv);
+    } else {
+      g = static_cast<const scalar_t*>(grad_output);
+    }
+    const int64_t N = pb.numel;
+    const int64_t nchunks = (N + kChunk - 1) / kChunk;
+    auto body = [&](int64_t c) {
+      const int64_t b = c * kChunk;
+      const int64_t n = std::min(N, b + kChunk) - b;
+      scale_range<scalar_t>(saved + b, g ? g + b : nullptr, gsc, out + b, n);
+    };
+    parallel_for_each(nchunks, threads, body);
   });
 }
 

@@ -9,6 +9,12 @@ namespace focal_loss {
 
 // out: numel elements (NONE) or one element (MEAN, SUM) of pb.dtype.
 void forward_cpu(const Problem& pb, void* out, int threads);
+// The fused forward: out as forward_cpu; saved_grad: numel elements of acc type (float, or double
+// for float64) receiving d(w * loss)/dx.
+void forward_with_grad_cpu(const Problem& pb, void* out, void* saved_grad, int threads);
+// grad_input = round(s * saved_grad), s as backward_cpu forms it from grad_output (see the header).
+void scale_grad_cpu(const Problem& pb, const void* saved_grad, const void* grad_output, void* grad_input,
+                    int threads);
 // grad_output: numel elements (NONE) or one (MEAN, SUM); grad_input: numel elements.
 void backward_cpu(const Problem& pb, const void* grad_output, void* grad_input, int threads);
 

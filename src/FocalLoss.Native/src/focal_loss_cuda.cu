@@ -40,7 +40,9 @@ constexpr int64_t kMaxBlocks = 1024;
 template <typename S>
 using acc_t = typename std::conditional<std::is_same<S, double>::value, double, float>::type;
 
-enum Mode { kForwardNone = 0, kForwardReduce = 1, kBackwardElem = 2, kBackwardScalar = 3 };
+// kForwardNoneGrad / kForwardReduceGrad: the fused forward, which also writes d(w*loss)/dx into sg.
+enum Mode { kForwardNone = 0, kForwardReduce = 1, kBackwardElem = 2, kBackwardScalar = 3, kForwardNoneGrad = 4,
+            kForwardReduceGrad = 5 };
 enum Path { kLogits = 0, kProb = 1 };
 
 template <typename S>
@@ -51,6 +53,7 @@ struct DArgs {
   const S* w;
   S* out;             // loss (none) or grad_input
   const S* g;         // grad_output: per element (kBackwardElem) or one element (kBackwardScalar)
+  acc_t<S>* sg;       // saved gradient (fused forward), compute type
   double gdiv;        // kBackwardScalar: g / gdiv (mean: divisor; sum: 1)
   int64_t n;
   int64_t classes;
@@ -78,10 +81,36 @@ __device__ __forceinline__ T elem_value_g(int gkind, bool backward, T x, T t, co
   }
 }
 
+// Loss and gradient of one element from one evaluation (the same device math as elem_value's two calls).
+template <int kG, int kPath, typename T>
+__device__ __forceinline__ void elem_both(T x, T t, const math::Params<T>& prm, T& l, T& g) {
+  if (kPath == kProb) {
+    math::prob_loss_grad<kG>(x, t, prm, l, g);
+    return;
+  }
+  const bool hard = (t == T(0)) | (t == T(1));
+  if (hard)
+    math::loss_grad<true, kG>(x, t, prm, l, g);
+  else
+    math::loss_grad<false, kG>(x, t, prm, l, g);
+}
+
+template <int kPath, typename T>
+__device__ __forceinline__ void elem_both_g(int gkind, T x, T t, const math::Params<T>& prm, T& l, T& g) {
+  switch (gkind) {
+    case math::kGamma0: elem_both<math::kGamma0, kPath>(x, t, prm, l, g); break;
+    case math::kGamma1: elem_both<math::kGamma1, kPath>(x, t, prm, l, g); break;
+    case math::kGamma2: elem_both<math::kGamma2, kPath>(x, t, prm, l, g); break;
+    default: elem_both<math::kGammaAny, kPath>(x, t, prm, l, g); break;
+  }
+}
+
 template <typename S, int kMode, int kPath>
 __global__ void __launch_bounds__(kThreads) focal_kernel(DArgs<S> a, double* partials) {
   using T = acc_t<S>;
   constexpr bool kBackward = kMode == kBackwardElem || kMode == kBackwardScalar;
+  constexpr bool kGrad = kMode == kForwardNoneGrad || kMode == kForwardReduceGrad;
+  constexpr bool kReduce = kMode == kForwardReduce || kMode == kForwardReduceGrad;
   double acc = 0;
   T gconst = T(1);
   if (kMode == kBackwardScalar) gconst = static_cast<T>(static_cast<double>(load(a.g[0])) / a.gdiv);
@@ -95,14 +124,20 @@ __global__ void __launch_bounds__(kThreads) focal_kernel(DArgs<S> a, double* par
     }
     const T xv = load(a.x[i]);
     const T tv = a.index ? (a.idx[row] == col ? T(1) : T(0)) : load(a.t[i]);
-    T v = elem_value_g<kPath>(a.gkind, kBackward, xv, tv, a.prm);
+    T v, gv = T(0);
+    if (kGrad)
+      elem_both_g<kPath>(a.gkind, xv, tv, a.prm, v, gv);
+    else
+      v = elem_value_g<kPath>(a.gkind, kBackward, xv, tv, a.prm);
+    T wv = T(1);
     switch (a.wk) {  // same order of operations as the CPU kernel: (w * value), then * g
-      case FL_WEIGHT_ELEMENT: v = load(a.w[i]) * v; break;
-      case FL_WEIGHT_ANCHOR: v = load(a.w[row]) * v; break;
-      case FL_WEIGHT_CLASS: v = load(a.w[col]) * v; break;
+      case FL_WEIGHT_ELEMENT: wv = load(a.w[i]); v = wv * v; break;
+      case FL_WEIGHT_ANCHOR: wv = load(a.w[row]); v = wv * v; break;
+      case FL_WEIGHT_CLASS: wv = load(a.w[col]); v = wv * v; break;
       default: break;
     }
-    if (kMode == kForwardReduce) {
+    if (kGrad) a.sg[i] = a.wk == FL_WEIGHT_NONE ? gv : wv * gv;
+    if (kReduce) {
       acc += static_cast<double>(v);
     } else {
       if (kMode == kBackwardElem) v = load(a.g[i]) * v;
@@ -110,7 +145,7 @@ __global__ void __launch_bounds__(kThreads) focal_kernel(DArgs<S> a, double* par
       a.out[i] = Store<S>::from(v);
     }
   }
-  if (kMode == kForwardReduce) {
+  if (kReduce) {
     __shared__ double sh[kThreads];
     sh[threadIdx.x] = acc;
     __syncthreads();
@@ -119,6 +154,20 @@ __global__ void __launch_bounds__(kThreads) focal_kernel(DArgs<S> a, double* par
       __syncthreads();
     }
     if (threadIdx.x == 0) partials[blockIdx.x] = sh[0];
+  }
+}
+
+// grad_input = round(s * saved): s = g[i] (NONE) or (T)(g[0] / gdiv) (MEAN, SUM), as focal_kernel's backward.
+template <typename S>
+__global__ void __launch_bounds__(kThreads) scale_kernel(const acc_t<S>* saved, const S* g, bool scalar, double gdiv,
+                                                         S* out, int64_t n) {
+  using T = acc_t<S>;
+  T gconst = T(1);
+  if (scalar) gconst = static_cast<T>(static_cast<double>(load(g[0])) / gdiv);
+  const int64_t stride = static_cast<int64_t>(blockDim.x) * gridDim.x;
+  for (int64_t i = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x; i < n; i += stride) {
+    const T v = saved[i];
+    out[i] = Store<S>::from(scalar ? gconst * v : load(g[i]) * v);
   }
 }
 
@@ -321,10 +370,12 @@ void dispatch_dtype(fl_dtype d, F&& f) {
   }
 }
 
-void forward_cuda(const Problem& pb, void* out, int device) {
+template <bool kGrad>
+void forward_impl(const Problem& pb, void* out, void* saved_grad, int device) {
   DeviceGuard guard(device);
   check_problem_pointers(pb, device);
   if (pb.reduction != FL_REDUCTION_NONE || pb.numel > 0) check_device_pointer(out, "out", device);
+  if (kGrad && pb.numel > 0) check_device_pointer(saved_grad, "saved_grad", device);
   Scratch& s = scratch_for(device);
   std::lock_guard<std::mutex> lk(s.mu);
   check_class_indices(pb, s);
@@ -334,7 +385,8 @@ void forward_cuda(const Problem& pb, void* out, int device) {
       using S = decltype(tag);
       DArgs<S> a = make_args<S>(pb);
       a.out = static_cast<S*>(out);
-      launch<S, kForwardNone>(pb, a, nullptr);
+      a.sg = static_cast<acc_t<S>*>(saved_grad);
+      launch<S, kGrad ? kForwardNoneGrad : kForwardNone>(pb, a, nullptr);
     });
     return;
   }
@@ -345,12 +397,36 @@ void forward_cuda(const Problem& pb, void* out, int device) {
     int64_t count = 0;
     if (pb.numel > 0) {
       DArgs<S> a = make_args<S>(pb);
-      launch<S, kForwardReduce>(pb, a, partials_of(s));
+      a.sg = static_cast<acc_t<S>*>(saved_grad);
+      launch<S, kGrad ? kForwardReduceGrad : kForwardReduce>(pb, a, partials_of(s));
       count = blocks_for(pb.numel);
     }
     // empty: 0 / divisor (sum 0; mean NaN for divisor 0, as torch.mean)
     finish_kernel<S><<<1, kThreads, 0, 0>>>(partials_of(s), count, divisor, static_cast<S*>(out));
     check_launch("finish_kernel");
+  });
+}
+
+void forward_cuda(const Problem& pb, void* out, int device) { forward_impl<false>(pb, out, nullptr, device); }
+
+void forward_with_grad_cuda(const Problem& pb, void* out, void* saved_grad, int device) {
+  forward_impl<true>(pb, out, saved_grad, device);
+}
+
+void scale_grad_cuda(const Problem& pb, const void* saved_grad, const void* grad_output, void* grad_input, int device) {
+  DeviceGuard guard(device);
+  if (pb.numel == 0) return;
+  check_device_pointer(saved_grad, "saved_grad", device);
+  check_device_pointer(grad_output, "grad_output", device);
+  check_device_pointer(grad_input, "grad_input", device);
+  dispatch_dtype(pb.dtype, [&](auto tag) {
+    using S = decltype(tag);
+    const bool scalar = pb.reduction != FL_REDUCTION_NONE;
+    const double gdiv = pb.reduction == FL_REDUCTION_MEAN ? pb.divisor : 1.0;
+    scale_kernel<S><<<blocks_for(pb.numel), kThreads, 0, 0>>>(static_cast<const acc_t<S>*>(saved_grad),
+                                                              static_cast<const S*>(grad_output), scalar, gdiv,
+                                                              static_cast<S*>(grad_input), pb.numel);
+    check_launch("scale_kernel");
   });
 }
 
@@ -422,6 +498,25 @@ FL_API fl_status fl_cuda_backward(const fl_problem* problem, const void* grad_ou
     const focal_loss::Problem pb = focal_loss::validate_problem(problem);
     focal_loss::validate_backward_args(pb, grad_output, grad_input);
     focal_loss::backward_cuda(pb, grad_output, grad_input, focal_loss::checked_device(device));
+  });
+}
+
+FL_API fl_status fl_cuda_forward_with_grad(const fl_problem* problem, void* out, void* saved_grad, int32_t device) {
+  return focal_loss::guarded([&] {
+    const focal_loss::Problem pb = focal_loss::validate_problem(problem);
+    focal_loss::validate_forward_out(pb, out);
+    focal_loss::validate_saved_grad(pb, saved_grad);
+    focal_loss::forward_with_grad_cuda(pb, out, saved_grad, focal_loss::checked_device(device));
+  });
+}
+
+FL_API fl_status fl_cuda_scale_grad(const fl_problem* problem, const void* saved_grad, const void* grad_output,
+                                    void* grad_input, int32_t device) {
+  return focal_loss::guarded([&] {
+    const focal_loss::Problem pb = focal_loss::validate_scale_problem(problem);
+    focal_loss::validate_saved_grad(pb, saved_grad);
+    focal_loss::validate_backward_args(pb, grad_output, grad_input);
+    focal_loss::scale_grad_cuda(pb, saved_grad, grad_output, grad_input, focal_loss::checked_device(device));
   });
 }
 

@@ -48,11 +48,18 @@ Problem validate_problem(const fl_problem* p);
 void validate_forward_out(const Problem& pb, const void* out);
 void validate_backward_args(const Problem& pb, const void* grad_output, const void* grad_input);
 
+// The fused pair (fl_*_forward_with_grad, fl_*_scale_grad): the saved-gradient pointer, and the
+// problem of a scale call (only struct_size, dtype, reduction, numel and divisor are read).
+void validate_saved_grad(const Problem& pb, const void* saved_grad);
+Problem validate_scale_problem(const fl_problem* p);
+
 // The message of a class index out of [0, classes] at flat position pos of the target.
 std::string class_index_message(int64_t pos, int64_t value, int64_t classes);
 
 // Bytes per element of a dtype code (validated).
 inline int64_t dtype_size(fl_dtype d) { return d == FL_FLOAT64 ? 8 : d == FL_FLOAT32 ? 4 : 2; }
+// Bytes per element of the saved gradient (float32, or float64 for float64 inputs).
+inline int64_t saved_dtype_size(fl_dtype d) { return d == FL_FLOAT64 ? 8 : 4; }
 
 // Thread-local last error of the library this is compiled into (each library has its own).
 void set_last_error(const char* message, const char* param) noexcept;

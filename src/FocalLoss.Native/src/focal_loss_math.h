@@ -359,6 +359,18 @@ FL_HD T hard_grad(T x, T t, const Params<T>& prm) {
   return h.at * modulating<kG>(h.q, h.nlq, prm.gamma) * (h.s * inner);
 }
 
+// Loss and gradient from one evaluation (the fused forward): the same operations as hard_loss and
+// hard_grad, so both values are bit-identical to theirs.
+template <int kG, typename T>
+FL_HD void hard_loss_grad(T x, T t, const Params<T>& prm, T& l, T& g) {
+  const HardElem<T> h = hard_eval(x, t, prm);
+  const T gamma = kG == kGammaAny ? prm.gamma : T(kG);
+  const T m = modulating<kG>(h.q, h.nlq, prm.gamma);
+  const T inner = kG == kGamma0 ? h.q : gamma * h.pt * h.ce + h.q;
+  l = h.at * m * h.ce;
+  g = h.at * m * (h.s * inner);
+}
+
 // kHard: the caller guarantees t is exactly 0 or 1 (class-index targets, or a tile of dense
 // targets checked to be all 0/1): the hard-target closed form. Otherwise t may be any value in
 // [0, 1]. kG: a fixed gamma (kGamma0/1/2, which must equal prm.gamma) or kGammaAny.
@@ -386,6 +398,29 @@ FL_HD T grad(T x, T t, const Params<T>& prm) {
   T pmt = (one - t) * s.p - t * s.pn;      // p - t, exact for hard t
   T d = kG == kGamma0 ? pmt : gamma * (one - T(2) * t) * r * s.ce + pmt;
   return s.at * modulating<kG>(s.q, s.nlq, prm.gamma) * d;
+}
+
+// Loss and gradient from one evaluation: bit-identical to loss<kHard, kG> and grad<kHard, kG>.
+template <bool kHard, int kG = kGammaAny, typename T>
+FL_HD void loss_grad(T x, T t, const Params<T>& prm, T& l, T& g) {
+  if (kHard) {
+    hard_loss_grad<kG>(x, t, prm, l, g);
+    return;
+  }
+  const T one = T(1);
+  const T zero = T(0);
+  Elem<T> s = eval_soft(x, t, prm);
+  const T m = modulating<kG>(s.q, s.nlq, prm.gamma);
+  T pt = t * s.p + (one - t) * s.pn;
+  bool hard = (t == zero) | (t == one);
+  T rs = s.p * s.pn / (s.q > zero ? s.q : one);
+  T rsoft = s.q > zero ? rs : zero;
+  T r = hard ? pt : rsoft;
+  const T gamma = kG == kGammaAny ? prm.gamma : T(kG);
+  T pmt = (one - t) * s.p - t * s.pn;
+  T d = kG == kGamma0 ? pmt : gamma * (one - T(2) * t) * r * s.ce + pmt;
+  l = s.at * m * s.ce;
+  g = s.at * m * d;
 }
 
 // ---- probability inputs (see the header comment) -------------------------------------------------
@@ -448,6 +483,28 @@ FL_HD T prob_grad(T p, T t, const Params<T>& prm) {
     d = d + g * (one - T(2) * t) * m1 * e.bce;
   }
   return e.at * d;
+}
+
+// Loss and gradient of a probability input from one evaluation: bit-identical to prob_loss and
+// prob_grad.
+template <int kG, typename T>
+FL_HD void prob_loss_grad(T p, T t, const Params<T>& prm, T& l, T& gr) {
+  const T one = T(1);
+  const T zero = T(0);
+  const ProbElem<T> e = prob_eval(p, t, prm);
+  const T g = kG == kGammaAny ? prm.gamma : T(kG);
+  const T m = prob_pow(e.q, g);
+  l = e.at * m * e.bce;
+  const T den0 = (one - p) * p;
+  const T eps = T(1e-12f);
+  const T den = den0 > eps ? den0 : eps;
+  const T dbce = (p - t) / den;
+  T d = m * dbce;
+  if (g != zero) {
+    const T m1 = e.q > zero ? prob_pow(e.q, g - one) : zero;
+    d = d + g * (one - T(2) * t) * m1 * e.bce;
+  }
+  gr = e.at * d;
 }
 
 }  // namespace math

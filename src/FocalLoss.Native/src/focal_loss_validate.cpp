@@ -118,6 +118,40 @@ void validate_backward_args(const Problem& pb, const void* grad_output, const vo
     throw ArgumentError("grad_input", "expected a pointer to " + std::to_string(pb.numel) + " elements, got NULL");
 }
 
+void validate_saved_grad(const Problem& pb, const void* saved_grad) {
+  if (saved_grad == nullptr && pb.numel > 0)
+    throw ArgumentError("saved_grad", "expected a pointer to " + std::to_string(pb.numel) + " " +
+                                          (pb.dtype == FL_FLOAT64 ? "float64" : "float32") + " elements, got NULL");
+}
+
+Problem validate_scale_problem(const fl_problem* p) {
+  if (p == nullptr) throw ArgumentError("problem", "expected a pointer to an fl_problem, got NULL");
+  if (p->struct_size != static_cast<int32_t>(sizeof(fl_problem)))
+    throw ArgumentError("problem", "expected struct_size " + std::to_string(sizeof(fl_problem)) +
+                                       " (fl_problem of ABI version " + std::to_string(FL_ABI_VERSION) + "), got " +
+                                       std::to_string(p->struct_size));
+  Problem pb;
+  if (p->dtype < FL_FLOAT32 || p->dtype > FL_BFLOAT16)
+    throw ArgumentError("input", "expected dtype code 0 (float32), 1 (float64), 2 (float16) or 3 (bfloat16), got " +
+                                     std::to_string(p->dtype));
+  pb.dtype = static_cast<fl_dtype>(p->dtype);
+  if (p->reduction < FL_REDUCTION_NONE || p->reduction > FL_REDUCTION_SUM)
+    throw ArgumentError("reduction", "expected 0 (none), 1 (mean) or 2 (sum), got " + std::to_string(p->reduction));
+  pb.reduction = static_cast<fl_reduction>(p->reduction);
+  if (p->numel < 0) throw ArgumentError("input", "expected numel >= 0, got " + std::to_string(p->numel));
+  pb.numel = p->numel;
+  pb.rows = p->numel;
+  if (pb.reduction == FL_REDUCTION_MEAN) {
+    const double d = p->divisor;
+    const bool ok = std::isfinite(d) && (d > 0.0 || (d == 0.0 && pb.numel == 0));
+    if (!ok) throw ArgumentError("avg_factor", "expected a finite divisor > 0 for reduction mean, got " + num(d));
+    pb.divisor = d;
+  } else {
+    pb.divisor = 1.0;
+  }
+  return pb;
+}
+
 std::string class_index_message(int64_t pos, int64_t value, int64_t classes) {
   return "class index out of range: target.view(-1)[" + std::to_string(pos) + "] = " + std::to_string(value) +
          ", expected values in [0, " + std::to_string(classes) + "] (" + std::to_string(classes) + " = background)";

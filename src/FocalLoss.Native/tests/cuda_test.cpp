@@ -265,6 +265,26 @@ void run_case(int dtype, int kind, int tkind, int wkind, double gamma, double al
     Tol tg = t;
     if (kind == FL_INPUT_PROBABILITIES) tg.atol *= 1e3;  // gradients up to 1/1e-12 near p = 0, 1
     compare(what + " backward", ggrad.data(), cgrad.data(), in.n, dtype, tg);
+
+    // the fused pair (ABI 3): fl_cuda_forward_with_grad + fl_cuda_scale_grad against the CPU's separate
+    // kernels (loss and grad_input, the same tolerances), and the CPU pair against them bit for bit
+    const size_t sb = static_cast<size_t>(in.n) * (dtype == FL_FLOAT64 ? 8 : 4);
+    DevBuf dsaved(sb + 8), dout2(nb + 8), dgrad2(nb + 8);
+    sg = fl_cuda_forward_with_grad(&pg, dout2.p, dsaved.p, 0);
+    fl_status sg2 = sg == FL_OK ? fl_cuda_scale_grad(&pg, dsaved.p, dg.p, dgrad2.p, 0) : sg;
+    if (sg != FL_OK || sg2 != FL_OK) {
+      failure(what + " fused: status " + std::to_string(sg) + "/" + std::to_string(sg2) + " (" + fl_cuda_last_error() + ")");
+      continue;
+    }
+    std::vector<unsigned char> gout2 = dout2.get(), ggrad2 = dgrad2.get();
+    compare(what + " fused forward", gout2.data(), cout.data(), on, dtype, t);
+    compare(what + " fused backward", ggrad2.data(), cgrad.data(), in.n, dtype, tg);
+    std::vector<unsigned char> csaved(sb + 8), cout2(on * es + 8), cgrad2(nb + 8);
+    ++g_checks;
+    if (fl_cpu_forward_with_grad(&pc, cout2.data(), csaved.data(), 2) != FL_OK ||
+        fl_cpu_scale_grad(&pc, csaved.data(), hg.data(), cgrad2.data(), 2) != FL_OK ||
+        std::memcmp(cout2.data(), cout.data(), on * es) != 0 || std::memcmp(cgrad2.data(), cgrad.data(), nb) != 0)
+      failure(what + " cpu fused pair differs from fl_cpu_forward / fl_cpu_backward");
   }
   cuda_or_die(cudaDeviceSynchronize(), "cudaDeviceSynchronize");
 }
@@ -324,6 +344,8 @@ void run_argument_errors() {
   p = base(); p.struct_size = 8; check_status("struct_size", fl_cuda_forward(&p, dout.p, 0), FL_ARGUMENT_ERROR, "problem");
   p = base(); check_status("device -1", fl_cuda_forward(&p, dout.p, -1), FL_ARGUMENT_ERROR, "device");
   p = base(); check_status("grad_output NULL", fl_cuda_backward(&p, nullptr, dout.p, 0), FL_ARGUMENT_ERROR, "grad_output");
+  p = base(); check_status("saved_grad NULL", fl_cuda_forward_with_grad(&p, dout.p, nullptr, 0), FL_ARGUMENT_ERROR, "saved_grad");
+  p = base(); check_status("scale saved_grad NULL", fl_cuda_scale_grad(&p, nullptr, dout.p, dout.p, 0), FL_ARGUMENT_ERROR, "saved_grad");
   p = base(); p.weight_kind = FL_WEIGHT_CLASS;
   check_status("weight NULL", fl_cuda_forward(&p, dout.p, 0), FL_ARGUMENT_ERROR, "weight");
 }

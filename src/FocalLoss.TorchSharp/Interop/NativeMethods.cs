@@ -1,4 +1,4 @@
-// P/Invoke declarations of src/FocalLoss.Native/include/focal_loss_c_api.h (ABI v2).
+// P/Invoke declarations of src/FocalLoss.Native/include/focal_loss_c_api.h (ABI v3).
 using System;
 using System.Runtime.InteropServices;
 
@@ -27,7 +27,7 @@ namespace FocalLoss.TorchSharp.Interop
     /// <summary>The values of the C enums.</summary>
     internal static class Fl
     {
-        public const int AbiVersion = 2;
+        public const int AbiVersion = 3;
 
         public const int StatusOk = 0;
         public const int StatusArgumentError = 1;
@@ -70,6 +70,12 @@ namespace FocalLoss.TorchSharp.Interop
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern int fl_cpu_backward(FlProblem* problem, IntPtr gradOutput, IntPtr gradInput, int threads);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern int fl_cpu_forward_with_grad(FlProblem* problem, IntPtr output, IntPtr savedGrad, int threads);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern int fl_cpu_scale_grad(FlProblem* problem, IntPtr savedGrad, IntPtr gradOutput, IntPtr gradInput, int threads);
     }
 
     /// <summary>libFocalLossNativeCuda.so: the CUDA kernels (device pointers, default stream).</summary>
@@ -94,6 +100,12 @@ namespace FocalLoss.TorchSharp.Interop
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern int fl_cuda_backward(FlProblem* problem, IntPtr gradOutput, IntPtr gradInput, int device);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern int fl_cuda_forward_with_grad(FlProblem* problem, IntPtr output, IntPtr savedGrad, int device);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern int fl_cuda_scale_grad(FlProblem* problem, IntPtr savedGrad, IntPtr gradOutput, IntPtr gradInput, int device);
     }
 
     /// <summary>
