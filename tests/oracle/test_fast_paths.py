@@ -148,11 +148,52 @@ def test_reductions_deterministic_across_threads_all_gammas(gamma):
     assert res == [res[0]] * 5
 
 
+def test_avx2_path_passes_the_same_checks():
+    # on CPUs with AVX-512F the float32 hard tiles run the AVX-512 kernels; this runs the AVX2 ones
+    env = dict(os.environ, FOCAL_LOSS_CPU_NO_AVX512="1")
+    r = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", os.path.abspath(__file__),
+                        "-k", "not portable and not avx"], env=env, capture_output=True, text=True)
+    assert r.returncode == 0, r.stdout[-4000:] + r.stderr[-2000:]
+
+
+_KERNEL_OUTPUTS = r"""
+import sys, torch
+sys.path.insert(0, sys.argv[1])
+import native_lib as nl
+torch.manual_seed(12)
+x = torch.cat([torch.randn(20011) * 8, torch.tensor([0.0, -0.0, 1e-30, 88.0, -88.0, 104.5, -104.5, 1e4, -1e4])])
+t = (torch.rand(x.numel()) < 0.3).float()
+w = torch.rand(x.numel())
+idx = torch.randint(0, 8, (x.numel() // 7 * 7 // 7,))
+xi = x[: idx.numel() * 7].reshape(-1, 7)
+out = []
+for gamma in [0.0, 0.5, 1.0, 2.0, 5.0]:
+    for red in ["none", "mean", "sum"]:
+        out.append(nl.forward(x, t, w, 0.25, gamma, red))
+        out.append(nl.forward(xi, idx, None, 0.25, gamma, red))
+    out.append(nl.backward(torch.randn(x.numel()), x, t, None, 0.25, gamma, "none"))
+    out.append(nl.backward(torch.tensor(0.7), x, t, w, 0.25, gamma, "mean"))
+    out.append(nl.backward(torch.tensor(0.7), xi, idx, None, -1.0, gamma, "sum"))
+sys.stdout.write(torch.cat([o.reshape(-1) for o in out]).numpy().tobytes().hex())
+"""
+
+
+def test_avx512_and_avx2_kernels_agree_bitwise():
+    here = os.path.dirname(os.path.abspath(__file__))
+    outs = []
+    for off in ["0", "1"]:
+        env = dict(os.environ, FOCAL_LOSS_CPU_NO_AVX512=off)
+        r = subprocess.run([sys.executable, "-c", _KERNEL_OUTPUTS, here], env=env, capture_output=True, text=True)
+        assert r.returncode == 0, r.stderr[-2000:]
+        outs.append(r.stdout)
+    assert outs[0] == outs[1]
+
+
 def test_portable_path_passes_the_same_checks():
     # the portable (non-AVX2) loops, selected by the environment variable, in a child process
     env = dict(os.environ, FOCAL_LOSS_CPU_NO_AVX2="1")
     r = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", os.path.abspath(__file__),
-                        "-k", "not portable"], env=env, capture_output=True, text=True)
+                        "-k", "not portable and not avx"], env=env, capture_output=True, text=True)
     assert r.returncode == 0, r.stdout[-4000:] + r.stderr[-2000:]
 
 

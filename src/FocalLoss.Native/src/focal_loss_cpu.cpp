@@ -18,6 +18,7 @@
 #include "focal_loss_cpu.h"
 
 #include "focal_loss_avx2.h"
+#include "focal_loss_avx512.h"
 #include "focal_loss_half.h"
 #include "focal_loss_internal.h"
 #include "focal_loss_math.h"
@@ -153,6 +154,19 @@ __attribute__((target("avx2,fma"))) FL_NOINLINE void hard_tile(const float* __re
 // float values in double into 8 lanes, element j of a tile into lane j % 8).
 enum Epilogue { kStore = 0, kStoreScaled = 1, kStoreG = 2, kReduce = 3 };
 
+// The epilogue of one vector of element values (no padding lanes): weight, scale or g, reduce.
+template <int kEpi, bool kW>
+FL_AVX2_INLINE __m256 epilogue(__m256 vscale, __m256d& acc0, __m256d& acc1, __m256 v, __m256 wv, __m256 gv) {
+  if (kW) v = _mm256_mul_ps(wv, v);
+  if (kEpi == kStoreScaled) v = _mm256_mul_ps(vscale, v);
+  if (kEpi == kStoreG) v = _mm256_mul_ps(gv, v);
+  if (kEpi == kReduce) {
+    acc0 = _mm256_add_pd(acc0, _mm256_cvtps_pd(_mm256_castps256_ps128(v)));
+    acc1 = _mm256_add_pd(acc1, _mm256_cvtps_pd(_mm256_extractf128_ps(v, 1)));
+  }
+  return v;
+}
+
 template <int kG, bool kBackward, int kEpi, bool kW>
 FL_AVX2_INLINE __m256 one_vector(const Consts& c, __m256 vscale, __m256d& acc0, __m256d& acc1, __m256 xv, __m256 tv,
                                  __m256 wv, __m256 gv, __m256 keep) {
@@ -184,6 +198,18 @@ __attribute__((target("avx2,fma"))) FL_NOINLINE void fused_tile(
   const __m256 zero = _mm256_setzero_ps();
   const __m256 allset = _mm256_castsi256_ps(_mm256_set1_epi32(-1));
   int64_t j = 0;
+  for (; j + 16 <= n; j += 16) {
+    const __m256 e0 = element<kG, kBackward>(_mm256_loadu_ps(x + j), _mm256_loadu_ps(t + j), c);
+    const __m256 e1 = element<kG, kBackward>(_mm256_loadu_ps(x + j + 8), _mm256_loadu_ps(t + j + 8), c);
+    const __m256 v0 = epilogue<kEpi, kW>(vscale, acc0, acc1, e0, kW ? _mm256_loadu_ps(w + j) : zero,
+                                         kEpi == kStoreG ? _mm256_loadu_ps(g + j) : zero);
+    const __m256 v1 = epilogue<kEpi, kW>(vscale, acc0, acc1, e1, kW ? _mm256_loadu_ps(w + j + 8) : zero,
+                                         kEpi == kStoreG ? _mm256_loadu_ps(g + j + 8) : zero);
+    if (kEpi != kReduce) {
+      _mm256_storeu_ps(out + j, v0);
+      _mm256_storeu_ps(out + j + 8, v1);
+    }
+  }
   for (; j + 8 <= n; j += 8) {
     const __m256 v = one_vector<kG, kBackward, kEpi, kW>(c, vscale, acc0, acc1, _mm256_loadu_ps(x + j), _mm256_loadu_ps(t + j), kW ? _mm256_loadu_ps(w + j) : zero,
                                 kEpi == kStoreG ? _mm256_loadu_ps(g + j) : zero, allset);
@@ -277,6 +303,112 @@ bool supported() {
 }  // namespace avx2
 #endif  // FL_AVX2_KERNEL
 
+#if FL_AVX512_KERNEL
+// ---- AVX-512F hard-target kernels (float): element math in focal_loss_avx512.h -------------------
+// The same values as the AVX2 kernels above, bit for bit (same operations per lane; reductions add
+// element j of a tile into double lane j % 8 in element order, as the AVX2 kernel does).
+namespace avx512 {
+using namespace ::focal_loss::avx512;
+#define FL_AVX512_TARGET __attribute__((target("avx512f,avx2,fma")))
+
+FL_AVX512_TARGET inline Consts make_consts(const math::Params<float>& prm) {
+  Consts c;
+  c.gamma = _mm512_set1_ps(prm.gamma);
+  c.alpha = _mm512_set1_ps(prm.use_alpha != 0.0f ? prm.alpha : 1.0f);
+  c.alpha_neg = _mm512_set1_ps(prm.use_alpha != 0.0f ? 1.0f - prm.alpha : 1.0f);
+  return c;
+}
+
+template <int kG, bool kBackward>
+FL_AVX512_TARGET FL_NOINLINE void hard_tile(const float* __restrict x, const float* __restrict t, float* __restrict out,
+                                            int64_t n, math::Params<float> prm) {
+  const Consts c = make_consts(prm);
+  for (int64_t j = 0; j < n; j += 16) {
+    const __mmask16 k = n - j >= 16 ? static_cast<__mmask16>(0xffff) : static_cast<__mmask16>((1u << (n - j)) - 1u);
+    _mm512_mask_storeu_ps(out + j, k, element<kG, kBackward>(_mm512_maskz_loadu_ps(k, x + j), _mm512_maskz_loadu_ps(k, t + j), c));
+  }
+}
+
+template <int kG, bool kBackward, int kEpi, bool kW>
+FL_AVX512_TARGET FL_NOINLINE void fused_tile(const float* __restrict x, const float* __restrict t,
+                                             const float* __restrict w, const float* __restrict g, float scale,
+                                             float* __restrict out, double* __restrict lanes, int64_t n,
+                                             math::Params<float> prm) {
+  const Consts c = make_consts(prm);
+  const __m512 vscale = _mm512_set1_ps(scale);
+  __m512d acc = _mm512_setzero_pd();
+  if (kEpi == avx2::kReduce) acc = _mm512_loadu_pd(lanes);
+  for (int64_t j = 0; j < n; j += 16) {
+    const __mmask16 k = n - j >= 16 ? static_cast<__mmask16>(0xffff) : static_cast<__mmask16>((1u << (n - j)) - 1u);
+    // padding lanes compute from x = t = 0 and are zeroed (+0 adds nothing)
+    __m512 v = _mm512_maskz_mov_ps(k, element<kG, kBackward>(_mm512_maskz_loadu_ps(k, x + j), _mm512_maskz_loadu_ps(k, t + j), c));
+    if (kW) v = _mm512_mul_ps(_mm512_maskz_loadu_ps(k, w + j), v);
+    if (kEpi == avx2::kStoreScaled) v = _mm512_mul_ps(vscale, v);
+    if (kEpi == avx2::kStoreG) v = _mm512_mul_ps(_mm512_maskz_loadu_ps(k, g + j), v);
+    if (kEpi == avx2::kReduce) {
+      acc = _mm512_add_pd(acc, _mm512_cvtps_pd(_mm512_castps512_ps256(v)));
+      acc = _mm512_add_pd(acc, _mm512_cvtps_pd(_mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(v), 1))));
+    } else {
+      _mm512_mask_storeu_ps(out + j, k, v);
+    }
+  }
+  if (kEpi == avx2::kReduce) _mm512_storeu_pd(lanes, acc);
+}
+
+template <int kG>
+void fused_tile_e(int epi, bool has_w, const float* x, const float* t, const float* w, const float* g, float scale,
+                  float* out, double* lanes, int64_t n, const math::Params<float>& prm) {
+  using avx2::kStore;
+  using avx2::kReduce;
+  using avx2::kStoreScaled;
+  using avx2::kStoreG;
+  switch (epi * 2 + (has_w ? 1 : 0)) {
+    case kStore * 2: fused_tile<kG, false, kStore, false>(x, t, w, g, scale, out, lanes, n, prm); break;
+    case kStore * 2 + 1: fused_tile<kG, false, kStore, true>(x, t, w, g, scale, out, lanes, n, prm); break;
+    case kReduce * 2: fused_tile<kG, false, kReduce, false>(x, t, w, g, scale, out, lanes, n, prm); break;
+    case kReduce * 2 + 1: fused_tile<kG, false, kReduce, true>(x, t, w, g, scale, out, lanes, n, prm); break;
+    case kStoreScaled * 2: fused_tile<kG, true, kStoreScaled, false>(x, t, w, g, scale, out, lanes, n, prm); break;
+    case kStoreScaled * 2 + 1: fused_tile<kG, true, kStoreScaled, true>(x, t, w, g, scale, out, lanes, n, prm); break;
+    case kStoreG * 2: fused_tile<kG, true, kStoreG, false>(x, t, w, g, scale, out, lanes, n, prm); break;
+    default: fused_tile<kG, true, kStoreG, true>(x, t, w, g, scale, out, lanes, n, prm); break;
+  }
+}
+
+inline void fused_tile_g(int gk, int epi, bool has_w, const float* x, const float* t, const float* w, const float* g,
+                         float scale, float* out, double* lanes, int64_t n, const math::Params<float>& prm) {
+  switch (gk) {
+    case math::kGamma0: fused_tile_e<math::kGamma0>(epi, has_w, x, t, w, g, scale, out, lanes, n, prm); break;
+    case math::kGamma1: fused_tile_e<math::kGamma1>(epi, has_w, x, t, w, g, scale, out, lanes, n, prm); break;
+    case math::kGamma2: fused_tile_e<math::kGamma2>(epi, has_w, x, t, w, g, scale, out, lanes, n, prm); break;
+    default: fused_tile_e<math::kGammaAny>(epi, has_w, x, t, w, g, scale, out, lanes, n, prm); break;
+  }
+}
+
+template <bool kBackward>
+void hard_tile_g(int gk, const float* x, const float* t, float* out, int64_t n, const math::Params<float>& prm) {
+  switch (gk) {
+    case math::kGamma0: hard_tile<math::kGamma0, kBackward>(x, t, out, n, prm); break;
+    case math::kGamma1: hard_tile<math::kGamma1, kBackward>(x, t, out, n, prm); break;
+    case math::kGamma2: hard_tile<math::kGamma2, kBackward>(x, t, out, n, prm); break;
+    default: hard_tile<math::kGammaAny, kBackward>(x, t, out, n, prm); break;
+  }
+}
+
+// The AVX2 kernels are enabled (see avx2::supported), the CPU has AVX-512F, and the environment
+// variable FOCAL_LOSS_CPU_NO_AVX512 is unset, empty or "0" (set: the AVX2 kernels, for tests).
+bool supported() {
+  static const bool ok = [] {
+    const char* off = std::getenv("FOCAL_LOSS_CPU_NO_AVX512");
+    if (off != nullptr && off[0] != '\0' && !(off[0] == '0' && off[1] == '\0')) return false;
+    return avx2::supported() && __builtin_cpu_supports("avx512f");
+  }();
+  return ok;
+}
+
+}  // namespace avx512
+#endif  // FL_AVX512_KERNEL
+
+
 template <typename T, bool kBackward>
 inline void math_tile_dispatch(bool prob, bool hard, int gk, const T* xb, const T* tb, T* out, int64_t n,
                                const math::Params<T>& prm) {
@@ -287,6 +419,12 @@ inline void math_tile_dispatch(bool prob, bool hard, int gk, const T* xb, const 
 #if FL_AVX2_KERNEL
   if constexpr (std::is_same<T, float>::value) {
     if (hard && avx2::supported()) {
+#if FL_AVX512_KERNEL
+      if (avx512::supported()) {
+        avx512::hard_tile_g<kBackward>(gk, xb, tb, out, n, prm);
+        return;
+      }
+#endif
       avx2::hard_tile_g<kBackward>(gk, xb, tb, out, n, prm);
       return;
     }
@@ -333,9 +471,16 @@ double run_range(const KArgs<scalar_t>& a, int64_t begin, int64_t end) {
           const int epi = kMode == kForwardNone ? avx2::kStore
                         : kMode == kForwardReduce ? avx2::kReduce
                         : a.g != nullptr ? avx2::kStoreG : avx2::kStoreScaled;
-          avx2::fused_tile_g(a.gkind, epi, kWK == kWElement, a.x + j0, a.t + j0,
-                             kWK == kWElement ? a.w + j0 : nullptr, a.g ? a.g + j0 : nullptr,
-                             static_cast<float>(a.gscale), a.out ? a.out + j0 : nullptr, lanes, n, prm);
+#if FL_AVX512_KERNEL
+          if (avx512::supported())
+            avx512::fused_tile_g(a.gkind, epi, kWK == kWElement, a.x + j0, a.t + j0,
+                               kWK == kWElement ? a.w + j0 : nullptr, a.g ? a.g + j0 : nullptr,
+                               static_cast<float>(a.gscale), a.out ? a.out + j0 : nullptr, lanes, n, prm);
+          else
+#endif
+            avx2::fused_tile_g(a.gkind, epi, kWK == kWElement, a.x + j0, a.t + j0,
+                               kWK == kWElement ? a.w + j0 : nullptr, a.g ? a.g + j0 : nullptr,
+                               static_cast<float>(a.gscale), a.out ? a.out + j0 : nullptr, lanes, n, prm);
           continue;
         }
       }
