@@ -23,12 +23,16 @@ namespace AnalyzerBench
 
         public double CompileMs { get; set; }
 
-        /// <summary>The analyzers' execution time from the driver's telemetry, summed over the six analyzers.</summary>
-        public double AnalyzerMs { get; set; }
+        /// <summary>The thread CPU time of the analyzers' callbacks, summed over the six analyzers.</summary>
+        public double CpuMs { get; set; }
 
+        /// <summary>The analyzers' execution time from the driver's telemetry (a stopwatch per callback), summed over the six.</summary>
+        public double TelemetryMs { get; set; }
+
+        /// <summary>The analyzer with the most CPU in callbacks.</summary>
         public string LargestAnalyzer { get; set; } = string.Empty;
 
-        public double LargestAnalyzerMs { get; set; }
+        public double LargestAnalyzerCpuMs { get; set; }
 
         /// <summary>Wall time of GetAnalyzerDiagnosticsAsync (binding included).</summary>
         public double WallMs { get; set; }
@@ -70,9 +74,18 @@ namespace AnalyzerBench
         /// <summary>How a timed-out case stopped: "cancelled" (the token was observed) or "killed" (the worker ran on past the cap).</summary>
         public string? Stopped { get; set; }
 
+        /// <summary>
+        /// For a timed-out case: the CPU time its worker had spent on the analysis beyond the plain compile of the same file
+        /// when it last reported (a callback that never returns is not in the CPU-in-callbacks tally, so the process's).
+        /// </summary>
+        public double CpuAtLeastMs { get; set; }
+
         public int Lines { get; set; }
 
-        public Sample Analyzer => new Sample(Reps.Select(r => r.AnalyzerMs));
+        /// <summary>CPU in the analyzers' callbacks per repetition (the method's analysis).</summary>
+        public Sample Analyzer => new Sample(Reps.Select(r => r.CpuMs));
+
+        public Sample Telemetry => new Sample(Reps.Select(r => r.TelemetryMs));
     }
 
     /// <summary>
@@ -89,6 +102,9 @@ namespace AnalyzerBench
         public const double LastRepAfterMs = 10_000;
 
         private const string RepPrefix = "GROWTH-REP ";
+
+        /// <summary>Progress of the repetition under way, every 2 s: the worker's CPU time on the analysis so far beyond the compile's (ms).</summary>
+        private const string ProgressPrefix = "GROWTH-CPU ";
 
         public static async Task<GrowthCase> RunCaseAsync(GrowthCase c, int reps, int timeoutSeconds)
         {
@@ -134,6 +150,16 @@ namespace AnalyzerBench
                     break;
                 }
 
+                if (line.StartsWith(ProgressPrefix, StringComparison.Ordinal))
+                {
+                    if (c.Reps.Count == 0)
+                    {
+                        c.CpuAtLeastMs = Math.Max(c.CpuAtLeastMs, double.Parse(line.Substring(ProgressPrefix.Length), Inv));
+                    }
+
+                    continue;
+                }
+
                 if (!line.StartsWith(RepPrefix, StringComparison.Ordinal))
                 {
                     continue;
@@ -142,6 +168,11 @@ namespace AnalyzerBench
                 var rep = JsonSerializer.Deserialize<GrowthRep>(line.Substring(RepPrefix.Length))!;
                 if (rep.TimedOut)
                 {
+                    if (c.Reps.Count == 0)
+                    {
+                        c.CpuAtLeastMs = Math.Max(c.CpuAtLeastMs, rep.CpuMs);
+                    }
+
                     // The cap fired in a later repetition: the earlier ones stand; none at all is a timeout.
                     c.TimedOut = c.Reps.Count == 0;
                     c.Stopped = "cancelled";
@@ -188,7 +219,7 @@ namespace AnalyzerBench
                     }
                     catch (OperationCanceledException)
                     {
-                        rep = new GrowthRep { TimedOut = true };
+                        rep = new GrowthRep { TimedOut = true, CpuMs = LastCpuMs };
                     }
                 }
 
@@ -203,6 +234,8 @@ namespace AnalyzerBench
             return 0;
         }
 
+        private static double LastCpuMs;
+
         private static async Task<GrowthRep> AnalyzeAsync(string text, IReadOnlyList<MetadataReference> references, ImmutableArray<DiagnosticAnalyzer> analyzers, CancellationToken cancellationToken)
         {
             var tree = CSharpSyntaxTree.ParseText(text, new CSharpParseOptions(LanguageVersion.Latest), "LongMethod.cs", Encoding.UTF8);
@@ -211,12 +244,23 @@ namespace AnalyzerBench
 
             var rep = new GrowthRep();
             var watch = Stopwatch.StartNew();
+            var cpu = Process.GetCurrentProcess().TotalProcessorTime;
             var compilerDiagnostics = Fresh().GetDiagnostics(cancellationToken);
             rep.CompileMs = watch.Elapsed.TotalMilliseconds;
+            var compileCpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
             rep.CompileErrors = compilerDiagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).Take(3).Select(d => d.ToString()).ToList();
 
             var exceptions = new List<string>();
-            var withAnalyzers = Fresh().WithAnalyzers(analyzers, new CompilationWithAnalyzersOptions(
+            var timed = analyzers.Select(a => new CpuTimedAnalyzer(a)).ToList();
+            var analysisStart = Process.GetCurrentProcess().TotalProcessorTime;
+            LastCpuMs = 0;
+            using var progress = new Timer(_ =>
+            {
+                LastCpuMs = Math.Max(0, (Process.GetCurrentProcess().TotalProcessorTime - analysisStart - compileCpu).TotalMilliseconds);
+                Console.Out.WriteLine(ProgressPrefix + LastCpuMs.ToString("F0", Inv));
+                Console.Out.Flush();
+            }, null, 2000, 2000);
+            var withAnalyzers = Fresh().WithAnalyzers(timed.ToImmutableArray<DiagnosticAnalyzer>(), new CompilationWithAnalyzersOptions(
                 new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty),
                 onAnalyzerException: (e, a, d) =>
                 {
@@ -231,14 +275,14 @@ namespace AnalyzerBench
             watch.Restart();
             var diagnostics = await withAnalyzers.GetAnalyzerDiagnosticsAsync(cancellationToken);
             rep.WallMs = watch.Elapsed.TotalMilliseconds;
-            foreach (var analyzer in analyzers)
+            foreach (var analyzer in timed)
             {
                 var info = await withAnalyzers.GetAnalyzerTelemetryInfoAsync(analyzer, cancellationToken);
-                var ms = info.ExecutionTime.TotalMilliseconds;
-                rep.AnalyzerMs += ms;
-                if (ms >= rep.LargestAnalyzerMs)
+                rep.TelemetryMs += info.ExecutionTime.TotalMilliseconds;
+                rep.CpuMs += analyzer.CpuMs;
+                if (analyzer.CpuMs >= rep.LargestAnalyzerCpuMs)
                 {
-                    rep.LargestAnalyzerMs = ms;
+                    rep.LargestAnalyzerCpuMs = analyzer.CpuMs;
                     rep.LargestAnalyzer = analyzer.SupportedDiagnostics[0].Id;
                 }
             }
