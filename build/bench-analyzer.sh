@@ -4,13 +4,14 @@
 # prints its tables. docs/benchmarks.md is written only when asked to:
 #   build/bench-analyzer.sh [--write-docs [--label TEXT]] [AnalyzerBench arguments]
 #     AnalyzerBench arguments: --files N --scalar-files N --reps N --long-every N --growth-sizes 500,1000,...|none
-#       --planted-sizes 500,...|none --growth-reps N --growth-timeout SECONDS --no-scenarios
+#       --probe-sizes 10000,...|none --unplanted --growth-reps N --growth-timeout SECONDS --no-scenarios
 #     --write-docs   also write this run into the "## Analyzer" section of docs/benchmarks.md, under "### TEXT"
 #                    (default label: "Analyzers at <last commit that changed them>"): a run with the same label is replaced, runs with other
 #                    labels are kept, and with two runs or more the section opens with their targets side by side. The
 #                    other sections of the file are kept byte for byte.
 # Exits non-zero when the program's correctness guards fail (the planted diagnostics, nothing registered where the
-# rules cannot apply, no analyzer exception); docs/benchmarks.md is then left as it was. Never fails on a timing.
+# rules cannot apply, no analyzer exception); with --write-docs the run is still recorded, its failed guards listed
+# under its tables. Never fails on a timing.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -42,13 +43,18 @@ tmp="$(mktemp)"
 trap 'rm -f "$tmp" "$tmp.run" "$tmp.section"' EXIT
 start=$(date +%s)
 # dotnet run builds first (Release) and forwards everything after -- to the program, which prints the tables.
-dotnet run -c Release --project samples/AnalyzerBench/AnalyzerBench.csproj -- --markdown "$tmp" ${args[@]+"${args[@]}"}
+rc=0
+dotnet run -c Release --project samples/AnalyzerBench/AnalyzerBench.csproj -- --markdown "$tmp" ${args[@]+"${args[@]}"} || rc=$?
 elapsed=$(( $(date +%s) - start ))
 echo "bench-analyzer: ${elapsed}s"
 
 if [[ $write_docs == 0 ]]; then
   echo "bench-analyzer: docs/benchmarks.md not written (pass --write-docs to record this run)"
-  exit 0
+  exit "$rc"
+fi
+if [[ ! -s "$tmp" ]]; then
+  echo "bench-analyzer: the program wrote no tables (exit $rc); docs/benchmarks.md left as it was" >&2
+  exit "$rc"
 fi
 
 cpu="$(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | sed 's/.*: //' || echo unknown)"
@@ -141,8 +147,9 @@ chains (`var v2 = v1 * w + b;` and the like, each value used once) and chains th
 (`t * v + (1 - t) * (1 - v)`, then `(1 - v).pow(gamma)`, then `torch.sigmoid(v)`, repeated). Each case runs in a
 worker process (the program itself) with a per-case cap: a CancellationToken that fires at the cap, and the worker is
 killed when it runs on past it, so a pathological case reports "> cap (timed out)" and the program still finishes.
-A plain chain with a real inverted focal loss (`pt.pow(gamma)`, FL0001) on top is a planted diagnostic: it shows
-whether a method that long is still judged (a guard up to 5,000 statements; longer probes are reported only).
+Every method of the series has a real inverted focal loss (`pt.pow(gamma)`, FL0001) on top, a planted diagnostic
+that shows whether a method that long is still judged (a guard: a method the analyzers skip fails the run, and its
+time then counts as no measure of the analysis); probes past the series (a plain chain of 10,000) are reported only.
 
 The program fails (exit 1) when a planted diagnostic is missed or an unexpected one appears, when an analyzer
 registers anything in scenario 1, when a generated file does not compile, or when an analyzer throws; never because
@@ -177,3 +184,4 @@ PY
 
 bash "$root/build/write-doc-section.sh" "$root/docs/benchmarks.md" Analyzer "$tmp.section"
 echo "bench-analyzer: wrote \"### ${label}\" into the Analyzer section of docs/benchmarks.md"
+exit "$rc"

@@ -24,7 +24,7 @@ namespace AnalyzerBench
     /// shown as the median with its spread over the repetitions. One compilation takes seconds, so BenchmarkDotNet's
     /// many iterations would not fit the time budget.
     /// usage: AnalyzerBench [--files N] [--scalar-files N] [--reps N] [--long-every N] [--growth-sizes LIST|none]
-    ///        [--planted-sizes LIST|none] [--growth-reps N] [--growth-timeout S] [--no-scenarios] [--markdown PATH] [--dump DIR]
+    ///        [--probe-sizes LIST|none] [--unplanted] [--growth-reps N] [--growth-timeout S] [--no-scenarios] [--markdown PATH] [--dump DIR]
     /// Exit code 1 when a correctness guard fails (never because of a timing).
     /// </summary>
     internal static class Program
@@ -32,7 +32,7 @@ namespace AnalyzerBench
         private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
         private const string Usage = "usage: AnalyzerBench [--files N] [--scalar-files N] [--reps N] [--long-every N] [--growth-sizes LIST|none] "
-            + "[--planted-sizes LIST|none] [--growth-reps N] [--growth-timeout S] [--no-scenarios] [--markdown PATH] [--dump DIR]";
+            + "[--probe-sizes LIST|none] [--unplanted] [--growth-reps N] [--growth-timeout S] [--no-scenarios] [--markdown PATH] [--dump DIR]";
 
         /// <summary>The rules that apply only where TorchSharp is referenced.</summary>
         private static readonly HashSet<string> TorchSharpOnlyRules = new HashSet<string>(StringComparer.Ordinal) { "FL0003", "FL0005" };
@@ -51,7 +51,8 @@ namespace AnalyzerBench
             var reps = 5;
             var longEvery = 5;
             var growthSizes = new List<int> { 500, 1000, 2000, 5000 };
-            var plantedSizes = new List<int> { 500, 5000, 10000 };
+            var probeSizes = new List<int> { 10000 };
+            var planted = true;
             var growthReps = 3;
             var growthTimeout = 60;
             var runScenarios = true;
@@ -84,8 +85,11 @@ namespace AnalyzerBench
                         growthSizes = Sizes(value);
                         a++;
                         break;
-                    case "--planted-sizes" when value != null:
-                        plantedSizes = Sizes(value);
+                    case "--unplanted":
+                        planted = false;
+                        break;
+                    case "--probe-sizes" when value != null:
+                        probeSizes = Sizes(value);
                         a++;
                         break;
                     case "--growth-reps" when value != null:
@@ -187,20 +191,20 @@ namespace AnalyzerBench
                 }
             }
 
-            // The growth series, then the planted probes (plain chains with an inverted focal loss on top).
+            // The growth series (each long method with the planted inverted focal loss on top, unless --unplanted: the
+            // loss is the witness that the method was judged at all), then the probes past it (plain chains, reported only).
             var cases = new List<GrowthCase>();
-            var largestGrowth = growthSizes.Count == 0 ? 0 : growthSizes.Max();
             foreach (var kind in new[] { ChainKind.Plain, ChainKind.Reuse })
             {
                 foreach (var size in growthSizes)
                 {
-                    cases.Add(new GrowthCase(kind, size, planted: false, guarded: true));
+                    cases.Add(new GrowthCase(kind, size, planted, guarded: true));
                 }
             }
 
-            foreach (var size in plantedSizes)
+            foreach (var size in probeSizes)
             {
-                cases.Add(new GrowthCase(ChainKind.Plain, size, planted: true, guarded: size <= Math.Max(largestGrowth, 5000)));
+                cases.Add(new GrowthCase(ChainKind.Plain, size, planted: true, guarded: false));
             }
 
             foreach (var c in cases)
@@ -211,7 +215,7 @@ namespace AnalyzerBench
                 Console.Error.WriteLine($"  growth {GrowthScenarios.Name(c.Kind, c.Planted)} {c.Statements}: {state} ({total.Elapsed.TotalSeconds:F0}s)");
             }
 
-            var markdown = Render(results, cases, analyzers, reps, growthReps, growthTimeout);
+            var markdown = Render(results, cases, analyzers, reps, growthReps, growthTimeout, failures);
             Console.WriteLine(markdown);
             if (markdownPath != null)
             {
@@ -478,7 +482,7 @@ namespace AnalyzerBench
 
         private static string Id(DiagnosticAnalyzer analyzer) => analyzer.SupportedDiagnostics[0].Id;
 
-        private static string Render(List<Result> results, List<GrowthCase> cases, ImmutableArray<DiagnosticAnalyzer> analyzers, int reps, int growthReps, int growthTimeout)
+        private static string Render(List<Result> results, List<GrowthCase> cases, ImmutableArray<DiagnosticAnalyzer> analyzers, int reps, int growthReps, int growthTimeout, List<string> failures)
         {
             string N(double v) => v.ToString("F0", Inv);
             var s = new StringBuilder();
@@ -546,7 +550,7 @@ namespace AnalyzerBench
 
             if (cases.Count > 0)
             {
-                s.AppendLine($"Growth series: one method of N chained statements (a file of its own, TorchSharp referenced), each case in a worker process "
+                s.AppendLine($"Growth series: one method of N chained statements (a file of its own, TorchSharp referenced{(cases.Any(c => c.Guarded && c.Planted) ? ", a real inverted focal loss, FL0001, on top as the witness that the method is judged" : string.Empty)}), each case in a worker process "
                     + $"with a cap of {growthTimeout} s (a CancellationToken, and the worker is killed if it does not stop); up to {growthReps} repetitions, "
                     + $"one only when it takes over {(Growth.LastRepAfterMs / 1000).ToString("0", Inv)} s. Analyzer execution is the CPU in the six analyzers' callbacks "
                     + "(the method's whole analysis; the driver telemetry next to it), per statement that divided by N. A case with fewer than 3 repetitions counts "
@@ -556,7 +560,7 @@ namespace AnalyzerBench
                 s.AppendLine("|---|---:|---:|---:|---:|---|---:|---|---|---:|");
                 foreach (var c in cases)
                 {
-                    var name = GrowthScenarios.Name(c.Kind, c.Planted) + (c.Guarded ? string.Empty : " (probe past the series)");
+                    var name = GrowthScenarios.Name(c.Kind, c.Planted && !c.Guarded) + (c.Guarded ? string.Empty : " (probe past the series)");
                     if (c.Error != null)
                     {
                         s.AppendLine($"| {name} | {c.Statements} | {c.Lines} | error | | | | | {c.Error.Replace("|", "/")} | 0 |");
@@ -601,7 +605,7 @@ namespace AnalyzerBench
                 s.AppendLine($"| allocation beyond the compile's at most {Verdict.Pct(AllocationTarget)} | {r.Scenario.Name} | {r.AllocationBeyondCompile.Percent()} | {Verdict.AtMost(r.AllocationBeyondCompile, AllocationTarget)} |");
             }
 
-            var series = cases.Where(c => !c.Planted).ToList();
+            var series = cases.Where(c => c.Guarded).ToList();
             foreach (var kind in new[] { ChainKind.Plain, ChainKind.Reuse })
             {
                 var ofKind = series.Where(c => c.Kind == kind).OrderBy(c => c.Statements).ToList();
@@ -611,7 +615,7 @@ namespace AnalyzerBench
                 }
 
                 var (measured, verdict) = Linear(ofKind[0], ofKind[^1], growthTimeout);
-                s.AppendLine($"| growth linear: time per statement at {ofKind[^1].Statements} at most {LinearTarget.ToString("0", Inv)}x that at {ofKind[0].Statements} | {GrowthScenarios.Name(kind, false)} | {measured} | {verdict} |");
+                s.AppendLine($"| growth linear: time per statement at {ofKind[^1].Statements} at most {LinearTarget.ToString("0", Inv)}x that at {ofKind[0].Statements}, the method judged | {GrowthScenarios.Name(kind, false)} | {measured} | {verdict} |");
             }
 
             var judgedCases = cases.Where(c => c.Guarded).ToList();
@@ -666,15 +670,26 @@ namespace AnalyzerBench
                 s.AppendLine();
             }
 
-            foreach (var c in cases.Where(c => c.Planted))
+            var planted = cases.Where(c => c.Planted).ToList();
+            if (planted.Count > 0)
             {
-                s.Append($"- Planted inverted focal loss on top of a {c.Statements}-statement plain chain: ");
-                s.AppendLine(c.TimedOut ? $"not known (timed out after {growthTimeout} s)."
-                    : c.Error != null ? "not known (error)."
-                    : c.Reps[0].Diagnostics.TryGetValue("FL0001", out var n) && n == 1 ? $"judged (FL0001 reported), in {(c.Analyzer.Median / 1000).ToString("0.00", Inv)} s."
-                    : $"not judged (reported {Growth.Describe(c.Reps[0].Diagnostics)}; the method was skipped or the loss not recognised){(c.Guarded ? string.Empty : ": a probe past the series, reported, not a guard")}.");
+                string Where(IEnumerable<GrowthCase> of) => string.Join("; ", of.GroupBy(c => GrowthScenarios.Name(c.Kind, false) + (c.Guarded ? string.Empty : " (probe)"))
+                    .Select(g => $"{g.Key} {string.Join(", ", g.Select(c => c.Statements))}"));
+                var judged = planted.Where(c => c.Reps.Count > 0 && Growth.SameDiagnostics(c.Reps[0].Diagnostics, GrowthScenarios.Expected(true))).ToList();
+                var notJudged = planted.Where(c => c.Reps.Count > 0 && !judged.Contains(c)).ToList();
+                var unknown = planted.Where(c => c.Reps.Count == 0).ToList();
+                s.Append("- The planted inverted focal loss on top of the long method: ");
+                s.Append(judged.Count > 0 ? $"judged (FL0001 reported) at {Where(judged)}" : "judged nowhere");
+                s.Append(notJudged.Count > 0 ? $"; not judged (the method skipped or the loss not recognised) at {Where(notJudged)}" : string.Empty);
+                s.Append(unknown.Count > 0 ? $"; not known (timed out or failed) at {Where(unknown)}" : string.Empty);
+                s.AppendLine(".");
             }
 
+            s.AppendLine();
+            s.AppendLine(failures.Count == 0
+                ? "Correctness guards: all passed."
+                : $"Correctness guards: {failures.Count} failed (the program exits 1):" + Environment.NewLine + Environment.NewLine
+                    + string.Concat(failures.Select(f => $"- GUARD FAILED: {f}{Environment.NewLine}")));
             return s.ToString();
         }
 
@@ -731,6 +746,15 @@ namespace AnalyzerBench
                 return ($"{large.Statements} statements failed", Verdict.NotDecided);
             }
 
+            if (!Judged(large) || !Judged(small))
+            {
+                var skipped = Judged(large) ? small : large;
+                var l0 = large.Analyzer;
+                var ratio = PerStatement(l0.Median, large) / PerStatement(s.Median, small);
+                return ($"{ratio.ToString("0.0", Inv)}x, but at {skipped.Statements} statements the method is not judged",
+                    $"missed (at {skipped.Statements} statements the planted FL0001 is not reported: the method is not analysed, so its time is no measure of the analysis)");
+            }
+
             var l = large.Analyzer;
             var median = PerStatement(l.Median, large) / PerStatement(s.Median, small);
             var best = PerStatement(Range(large).Low, large) / PerStatement(Range(small).High, small);
@@ -742,18 +766,22 @@ namespace AnalyzerBench
             return (measured, verdict);
         }
 
+        /// <summary>Whether a finished case reported its planted diagnostic (true where nothing is planted: no witness, no claim).</summary>
+        private static bool Judged(GrowthCase c) =>
+            !c.Planted || c.Reps.Count == 0 || Growth.SameDiagnostics(c.Reps[0].Diagnostics, GrowthScenarios.Expected(true));
+
         private static (string Measured, string Verdict) NoSlowMethod(List<GrowthCase> cases, int growthTimeout)
         {
             var timedOut = cases.Where(c => c.TimedOut).ToList();
             var finished = cases.Where(c => !c.TimedOut && c.Error == null).ToList();
             var slowest = finished.OrderByDescending(c => c.Analyzer.Median).FirstOrDefault();
-            var measured = (slowest == null ? string.Empty : $"slowest finished: {GrowthScenarios.Name(slowest.Kind, slowest.Planted)} {slowest.Statements}, {(slowest.Analyzer.Median / 1000).ToString("0.00", Inv)} s")
+            var measured = (slowest == null ? string.Empty : $"slowest finished: {GrowthScenarios.Name(slowest.Kind, false)} {slowest.Statements}, {(slowest.Analyzer.Median / 1000).ToString("0.00", Inv)} s")
                 + (timedOut.Count > 0 ? $"{(slowest == null ? string.Empty : "; ")}{timedOut.Count} case(s) over {growthTimeout} s wall (timed out), at least {(timedOut.Max(c => c.CpuAtLeastMs) / 1000).ToString("0.0", Inv)} s CPU on the analysis" : string.Empty);
             var slowTimedOut = timedOut.Where(c => c.CpuAtLeastMs > MethodTargetMs).OrderByDescending(c => c.CpuAtLeastMs).ToList();
             if (slowTimedOut.Count > 0)
             {
                 return (measured, $"missed (by more than {((slowTimedOut[0].CpuAtLeastMs - MethodTargetMs) / 1000).ToString("0.0", Inv)} s: "
-                    + $"{string.Join(", ", slowTimedOut.Select(c => $"{GrowthScenarios.Name(c.Kind, c.Planted)} {c.Statements}"))} used over 1 s CPU on the analysis before the {growthTimeout} s cap)");
+                    + $"{string.Join(", ", slowTimedOut.Select(c => $"{GrowthScenarios.Name(c.Kind, false)} {c.Statements}"))} used over 1 s CPU on the analysis before the {growthTimeout} s cap)");
             }
 
             var over = finished.Where(c => Range(c).Low > MethodTargetMs).OrderByDescending(c => c.Analyzer.Median).ToList();
