@@ -569,7 +569,7 @@ namespace AnalyzerBench
 
                     if (c.TimedOut)
                     {
-                        s.AppendLine($"| {name} | {c.Statements} | {c.Lines} | > {growthTimeout} s wall (timed out, {c.Stopped}); analysis CPU at least {N(c.CpuAtLeastMs)} | | | at least {N(1000 * c.CpuAtLeastMs / c.Statements)} | {(c.CpuAtLeastMs > MethodTargetMs ? "yes" : Verdict.NotDecided)} | not checked (timed out) | 0 |");
+                        s.AppendLine($"| {name} | {c.Statements} | {c.Lines} | > {growthTimeout} s wall (timed out, {c.Stopped}); {(c.CpuAtLeastMs > 0 ? $"analysis CPU at least {N(c.CpuAtLeastMs)}" : "no analysis CPU measured (the compile took the time)")} | | | {(c.CpuAtLeastMs > 0 ? $"at least {N(1000 * c.CpuAtLeastMs / c.Statements)}" : "-")} | {(c.CpuAtLeastMs > MethodTargetMs ? "yes" : Verdict.NotDecided)} | not checked (timed out) | 0 |");
                         continue;
                     }
 
