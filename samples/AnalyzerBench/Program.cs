@@ -252,6 +252,9 @@ namespace AnalyzerBench
             public Sample CallbacksCpuMs = null!;
             public Dictionary<DiagnosticAnalyzer, Sample> PerAnalyzerMs = new Dictionary<DiagnosticAnalyzer, Sample>();
             public Dictionary<DiagnosticAnalyzer, Sample> PerAnalyzerCpuMs = new Dictionary<DiagnosticAnalyzer, Sample>();
+
+            /// <summary>The callbacks of the last logged run, all analyzers.</summary>
+            public long Callbacks;
             public ImmutableArray<Diagnostic> Diagnostics;
 
             /// <summary>The telemetry of the last logged run (registration counts for the guards).</summary>
@@ -350,6 +353,7 @@ namespace AnalyzerBench
 
                     callbacks.Add(sum);
                     callbacksCpu.Add(timed.Sum(t => t.CpuMs));
+                    result.Callbacks = timed.Sum(t => t.Callbacks);
                 }),
             };
 
@@ -494,6 +498,9 @@ namespace AnalyzerBench
             s.AppendLine();
             if (results.Count > 0)
             {
+                var busiest = results.OrderByDescending(x => x.Callbacks).First();
+                var r0Callbacks = busiest.Callbacks.ToString("N0", Inv);
+                var r0Name = busiest.Scenario.Name.Split(' ')[0];
                 s.AppendLine("Wall time (ms) and what it says about the analyzers (differences as % of the compile of the same repetition):");
                 s.AppendLine();
                 s.AppendLine("| scenario | files | lines | compile | compile + empty analyzer | compile + FocalLoss analyzers | analyzers add (% of compile) | beyond the empty analyzer (% of compile) | diagnostics |");
@@ -509,7 +516,8 @@ namespace AnalyzerBench
 
                 s.AppendLine();
                 s.AppendLine($"CPU time of the process (ms, all threads); the analyzers' own execution time, as {(ThreadCpu.IsCpu ? "the thread CPU time" : "the stopwatch time (no thread CPU clock here)")} of their callbacks "
-                    + "and as the driver's telemetry (a stopwatch around each callback, so it also counts waiting for a core), both summed over threads; "
+                    + $"(less one clock reading per callback, {(ThreadCpu.ReadingTicks * 100).ToString("F0", Inv)} ns here; {r0Callbacks} callbacks in scenario {r0Name})"
+                    + " and as the driver's telemetry (a stopwatch around each callback, so it also counts waiting for a core), both summed over threads; "
                     + "shares of the compile's CPU time of the same repetition; allocation (MB):");
                 s.AppendLine();
                 s.AppendLine("| scenario | compile CPU | + empty analyzer CPU | + FocalLoss CPU | beyond the empty analyzer (% of compile CPU) | CPU in callbacks (ms) | CPU in callbacks (% of compile CPU) | largest analyzers, CPU (ms) | driver telemetry (ms) | allocated compile (MB) | allocated with analyzers (MB) | beyond the compile's allocation |");
