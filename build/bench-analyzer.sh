@@ -109,6 +109,21 @@ def targets(block):
                 rows[(cells[0], cells[1])] = (cells[2], cells[3])
     return rows
 
+def growth(block):
+    """The rows of a run's growth table: (chain, statements) -> (analysis CPU, per statement, diagnostics)."""
+    rows, inside = {}, False
+    for line in block.splitlines():
+        if line.startswith("| chain | statements |"):
+            inside = True
+            continue
+        if inside:
+            if not line.startswith("|"):
+                break
+            cells = [c.strip() for c in line.strip().strip("|").split("|")]
+            if len(cells) >= 10 and not set(cells[0]) <= set("-:"):
+                rows[(cells[0], cells[1])] = (cells[3], cells[6], cells[8])
+    return rows
+
 intro = """## Analyzer
 
 What the six FocalLoss analyzers (FL0001-FL0006) add to a build, and how their time grows with the length of one
@@ -177,6 +192,22 @@ if len(runs) >= 2:
             cells += [measured, verdict]
         out += f"| {k[0]} | {k[1]} | " + " | ".join(cells) + " |\n"
     out += "\n"
+    series = [(lab, growth(block)) for lab, block in runs]
+    gkeys = []
+    for _, rows in series:
+        for k in rows:
+            if k not in gkeys:
+                gkeys.append(k)
+    if gkeys:
+        out += "The growth series side by side (CPU in the analyzers' callbacks for the one long method, median [min, max]; copied from the runs):\n\n"
+        out += "| chain | statements | " + " | ".join(f"{lab}: analysis CPU (ms) | {lab}: per statement (us) | {lab}: diagnostics" for lab, _ in series) + " |\n"
+        out += "|---|---:|" + "---:|---:|---|" * len(series) + "\n"
+        for k in gkeys:
+            cells = []
+            for _, rows in series:
+                cells += list(rows.get(k, ("-", "-", "-")))
+            out += f"| {k[0]} | {k[1]} | " + " | ".join(cells) + " |\n"
+        out += "\n"
 for _, block in runs:
     out += block
 open(out_path, "w", encoding="utf-8").write(out)
