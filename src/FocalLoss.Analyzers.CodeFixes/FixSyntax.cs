@@ -15,6 +15,85 @@ namespace FocalLoss.Analyzers.CodeFixes
     /// </summary>
     internal static class FixSyntax
     {
+        /// <summary>
+        /// True when the member (method, accessor, local function's container) that holds the diagnostic has a
+        /// syntax error: the loss may be half-typed, and no action rewrites it.
+        /// </summary>
+        public static bool HasSyntaxErrorsAround(SyntaxNode root, Diagnostic diagnostic)
+        {
+            if (!diagnostic.Location.IsInSource || diagnostic.Location.SourceTree != root.SyntaxTree || diagnostic.Location.SourceSpan.End > root.FullSpan.End)
+            {
+                return false;
+            }
+
+            SyntaxNode? node = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true);
+            while (node != null && !(node is MemberDeclarationSyntax))
+            {
+                node = node.Parent;
+            }
+
+            return HasErrors(node ?? root);
+        }
+
+        /// <summary>
+        /// Runs <paramref name="apply"/> and returns its document, unless that document parses with more syntax errors
+        /// than the original (then the original: a fix never adds a parse error).
+        /// </summary>
+        public static async Task<Document> WithoutNewParseErrorsAsync(Document document, System.Func<CancellationToken, Task<Document>> apply, CancellationToken cancellationToken)
+        {
+            var changed = await apply(cancellationToken).ConfigureAwait(false);
+            if (ReferenceEquals(changed, document))
+            {
+                return document;
+            }
+
+            var before = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
+            var after = await changed.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
+            if (before == null || after == null)
+            {
+                return changed;
+            }
+
+            return ErrorCount(after) > ErrorCount(before) ? document : changed;
+        }
+
+        private static bool HasErrors(SyntaxNode node)
+        {
+            if (!node.ContainsDiagnostics)
+            {
+                return false;
+            }
+
+            foreach (var diagnostic in node.GetDiagnostics())
+            {
+                if (diagnostic.Severity == DiagnosticSeverity.Error)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private static int ErrorCount(SyntaxNode root)
+        {
+            var count = 0;
+            if (!root.ContainsDiagnostics)
+            {
+                return 0;
+            }
+
+            foreach (var diagnostic in root.GetDiagnostics())
+            {
+                if (diagnostic.Severity == DiagnosticSeverity.Error)
+                {
+                    count++;
+                }
+            }
+
+            return count;
+        }
+
         /// <summary>The expression whose span is exactly <paramref name="span"/> (innermost on ties), or null.</summary>
         public static ExpressionSyntax? ExpressionAt(SyntaxNode root, TextSpan span)
         {

@@ -47,13 +47,20 @@ namespace FocalLoss.Analyzers.CodeFixes
             SemanticModel? model = null;
             foreach (var diagnostic in context.Diagnostics)
             {
+                if (FixSyntax.HasSyntaxErrorsAround(root, diagnostic))
+                {
+                    // Half-typed code: no action rewrites a loss whose text does not parse yet.
+                    continue;
+                }
+
                 var apply = InPlaceFix(context.Document, root, diagnostic);
                 if (apply == null)
                 {
                     continue;
                 }
 
-                context.RegisterCodeFix(CodeAction.Create(_title, apply, _equivalenceKey), diagnostic);
+                var document = context.Document;
+                context.RegisterCodeFix(CodeAction.Create(_title, ct => FixSyntax.WithoutNewParseErrorsAsync(document, apply, ct), _equivalenceKey), diagnostic);
                 if (!_offersRuntimeReplacement)
                 {
                     continue;

@@ -58,8 +58,19 @@ namespace FocalLoss.Analyzers.CodeFixes
                 return document;
             }
 
-            var builder = new ExpressionBuilder(KnownSymbols.Create(model.Compilation));
-            var finding = InvertedAlphaBalanceAnalysis.Analyze(operation, builder);
+            AlphaBalanceFinding? finding;
+            using (new ExprContext().Enter())
+            {
+                try
+                {
+                    finding = InvertedAlphaBalanceAnalysis.Analyze(operation, new ExpressionBuilder(KnownSymbols.Create(model.Compilation)));
+                }
+                catch (AnalysisBudgetExceededException)
+                {
+                    return document;
+                }
+            }
+
             if (finding == null || finding.Form != BalanceForm.Inverted || finding.Slots == null
                 || !(finding.Slots.Value.First.Syntax is ExpressionSyntax first)
                 || !(finding.Slots.Value.Second.Syntax is ExpressionSyntax second))

@@ -61,7 +61,22 @@ namespace FocalLoss.Analyzers.CodeFixes
                 return document;
             }
 
-            var known = KnownSymbols.Create(model.Compilation);
+            using (new ExprContext().Enter())
+            {
+                try
+                {
+                    return Rewrite(document, root, operation);
+                }
+                catch (AnalysisBudgetExceededException)
+                {
+                    return document;
+                }
+            }
+        }
+
+        private static Document Rewrite(Document document, SyntaxNode root, IVariableDeclaratorOperation operation)
+        {
+            var known = KnownSymbols.Create(operation.SemanticModel!.Compilation);
             var builder = new ExpressionBuilder(known);
             IOperation block = operation;
             while (block.Parent != null)

@@ -62,7 +62,7 @@ namespace FocalLoss.Analyzers.CodeFixes
                 var document = context.Document;
                 var title = model.Compilation.GetTypeByMetadataName(KnownSymbols.FocalRuntimeMetadataName) == null ? TitleWithoutPackage : Title;
                 context.RegisterCodeFix(
-                    CodeAction.Create(title, ct => Task.FromResult(Apply(document, root, model, recognized, ct)), EquivalenceKey),
+                    CodeAction.Create(title, ct => FixSyntax.WithoutNewParseErrorsAsync(document, c => Task.FromResult(Apply(document, root, model, recognized, c)), ct), EquivalenceKey),
                     diagnostic);
                 return true;
             }

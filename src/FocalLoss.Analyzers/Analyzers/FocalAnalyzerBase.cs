@@ -1,5 +1,7 @@
+using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Threading;
 using FocalLoss.Analyzers.Evaluation;
@@ -7,6 +9,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
+using Microsoft.CodeAnalysis.Text;
 
 namespace FocalLoss.Analyzers.Analyzers
 {
@@ -63,27 +66,27 @@ namespace FocalLoss.Analyzers.Analyzers
         /// Whether the rule can report in <paramref name="compilation"/>; when false nothing is registered. By default:
         /// the compilation references TorchSharp or holds scalar focal-loss candidates (<see cref="ScalarCandidates"/>).
         /// </summary>
-        private protected virtual bool AppliesTo(Compilation compilation, KnownSymbols known, CancellationToken cancellationToken) =>
-            known.HasTorchSharp || ScalarCandidates.Exist(compilation, cancellationToken);
+        private protected virtual bool AppliesTo(CompilationFacts facts, CancellationToken cancellationToken) =>
+            facts.Known.HasTorchSharp || facts.HasScalarCandidates(cancellationToken);
 
         /// <summary>Makes the per-block collector factory, once per compilation the rule applies to (resolve extra symbols here).</summary>
         private protected abstract System.Func<BlockCollector> CollectorFactory(Compilation compilation, KnownSymbols known);
 
         private void OnCompilationStart(CompilationStartAnalysisContext context)
         {
-            var known = KnownSymbols.Create(context.Compilation);
-            if (!AppliesTo(context.Compilation, known, context.CancellationToken))
+            var facts = CompilationFacts.For(context.Compilation);
+            if (!AppliesTo(facts, context.CancellationToken))
             {
                 return;
             }
 
-            var create = CollectorFactory(context.Compilation, known);
+            var create = CollectorFactory(context.Compilation, facts.Known);
             var kinds = _operationKinds;
             context.RegisterOperationBlockStartAction(block =>
             {
                 var collector = create();
                 block.RegisterOperationAction(collector.OnOperation, kinds);
-                block.RegisterOperationBlockEndAction(collector.OnBlockEnd);
+                block.RegisterOperationBlockEndAction(collector.AnalyzeBlock);
             });
         }
     }
@@ -96,6 +99,7 @@ namespace FocalLoss.Analyzers.Analyzers
     {
         private readonly object _gate = new object();
         private bool _hasProbabilitySource;
+        private bool _collected;
 
         protected BlockCollector(KnownSymbols known)
         {
@@ -107,6 +111,39 @@ namespace FocalLoss.Analyzers.Analyzers
         public abstract void OnOperation(OperationAnalysisContext context);
 
         public abstract void OnBlockEnd(OperationBlockAnalysisContext context);
+
+        /// <summary>
+        /// Runs <see cref="OnBlockEnd"/> in the block's own <see cref="ExprContext"/> (interned expressions, shared
+        /// numeric values, the work budget); past the budget the block's analysis stops without a diagnostic.
+        /// </summary>
+        public void AnalyzeBlock(OperationBlockAnalysisContext context)
+        {
+            lock (_gate)
+            {
+                if (!_collected)
+                {
+                    return;
+                }
+            }
+
+            // The block's model is shared with the other rules; past its budget the query stops without a diagnostic.
+            var model = BlockModel.For(context.OperationBlocks, Known);
+            model?.Query(builder =>
+            {
+                Builder = builder;
+                try
+                {
+                    OnBlockEnd(context);
+                }
+                finally
+                {
+                    Builder = null;
+                }
+            });
+        }
+
+        /// <summary>The block's shared expression builder, while <see cref="OnBlockEnd"/> runs.</summary>
+        protected ExpressionBuilder? Builder { get; private set; }
 
         /// <summary>
         /// Notes that the block computes something a probability can come from: a TorchSharp function, or
@@ -133,6 +170,7 @@ namespace FocalLoss.Analyzers.Analyzers
             lock (_gate)
             {
                 (list ??= new List<T>()).Add(item);
+                _collected = true;
             }
         }
 
@@ -150,20 +188,88 @@ namespace FocalLoss.Analyzers.Analyzers
     }
 
     /// <summary>
-    /// The cheap pre-check for compilations without TorchSharp: a scalar focal loss needs a sigmoid,
-    /// which plain C# writes with Math.Exp/MathF.Exp, so a compilation whose source never names an
-    /// <c>Exp</c> member cannot hold one. One token scan per tree, no semantic model.
+    /// What every rule needs to know about a compilation, computed once for all of them: the known symbols and
+    /// whether, without TorchSharp, the source can hold a scalar focal loss.
+    /// </summary>
+    internal sealed class CompilationFacts
+    {
+        private static readonly ConditionalWeakTable<Compilation, CompilationFacts> s_facts = new ConditionalWeakTable<Compilation, CompilationFacts>();
+
+        private readonly Compilation _compilation;
+        private readonly object _gate = new object();
+        private bool? _hasScalarCandidates;
+
+        private CompilationFacts(Compilation compilation)
+        {
+            _compilation = compilation;
+            Known = KnownSymbols.Create(compilation);
+        }
+
+        public KnownSymbols Known { get; }
+
+        /// <summary>The facts of <paramref name="compilation"/>, shared by every rule.</summary>
+        public static CompilationFacts For(Compilation compilation) => s_facts.GetValue(compilation, c => new CompilationFacts(c));
+
+        /// <summary>Whether the source names an <c>Exp</c> member (<see cref="ScalarCandidates"/>); computed once.</summary>
+        public bool HasScalarCandidates(CancellationToken cancellationToken)
+        {
+            lock (_gate)
+            {
+                if (_hasScalarCandidates == null)
+                {
+                    _hasScalarCandidates = ScalarCandidates.Exist(_compilation, cancellationToken);
+                }
+
+                return _hasScalarCandidates.Value;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The cheap pre-check for compilations without TorchSharp: a scalar focal loss needs a sigmoid, which plain
+    /// C# writes with Math.Exp/MathF.Exp, so a compilation whose source never has the word <c>Exp</c> cannot hold
+    /// one. A search of each tree's text for the whole word (no tokens, no syntax nodes, no semantic model); the
+    /// blocks are then judged by the invocations the compiler bound (<see cref="BlockCollector"/>).
     /// </summary>
     internal static class ScalarCandidates
     {
+        private const int Chunk = 8192;
+
+        // buffer: Chunk + 4 characters.
+
         public static bool Exist(Compilation compilation, CancellationToken cancellationToken)
         {
+            var buffer = new char[Chunk + 4];
             foreach (var tree in compilation.SyntaxTrees)
             {
-                var root = tree.GetRoot(cancellationToken);
-                foreach (var token in root.DescendantTokens())
+                cancellationToken.ThrowIfCancellationRequested();
+                if (HasWord(tree.GetText(cancellationToken), buffer))
                 {
-                    if (token.IsKind(SyntaxKind.IdentifierToken) && token.ValueText == "Exp")
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>Whether <paramref name="text"/> has "Exp" with no identifier character on either side.</summary>
+        internal static bool HasWord(SourceText text, char[] buffer)
+        {
+            // Each chunk is read with one character before it and three after, so every word that starts in the
+            // chunk is seen with both neighbours.
+            var length = text.Length;
+            for (var start = 0; start < length; start += Chunk)
+            {
+                var from = start == 0 ? 0 : start - 1;
+                var count = Math.Min(length - from, Chunk + 4);
+                text.CopyTo(from, buffer, 0, count);
+                var end = Math.Min(start + Chunk, length);
+                for (var position = start; position < end; position++)
+                {
+                    var i = position - from;
+                    if (i + 2 < count && buffer[i] == 'E' && buffer[i + 1] == 'x' && buffer[i + 2] == 'p'
+                        && (position == 0 || !IsIdentifierChar(buffer[i - 1]))
+                        && (i + 3 >= count || !IsIdentifierChar(buffer[i + 3])))
                     {
                         return true;
                     }
@@ -172,5 +278,7 @@ namespace FocalLoss.Analyzers.Analyzers
 
             return false;
         }
+
+        private static bool IsIdentifierChar(char c) => char.IsLetterOrDigit(c) || c == '_' || char.GetUnicodeCategory(c) == System.Globalization.UnicodeCategory.ConnectorPunctuation;
     }
 }

@@ -203,7 +203,7 @@ namespace FocalLoss.Analyzers.Analyzers
             }
 
             // A loss (a log or a cross entropy) with a focal power in it.
-            if (!expr.Any(e => e.Kind == ExprKind.Log || e.Kind == ExprKind.Log1p || e.Kind == ExprKind.CrossEntropy || e.Kind == ExprKind.CrossEntropyWithLogits)
+            if (!(expr.ContainsKind(ExprKind.Log) || expr.ContainsKind(ExprKind.Log1p) || expr.ContainsKind(ExprKind.CrossEntropy) || expr.ContainsKind(ExprKind.CrossEntropyWithLogits))
                 || !HasFocalPower(expr, logit))
             {
                 return null;
@@ -525,7 +525,7 @@ namespace FocalLoss.Analyzers.Analyzers
             {
                 foreach (var logitVariable in logitVariables)
                 {
-                    if (inner.Any(e => e.Equals(logitVariable)))
+                    if (inner.Contains(logitVariable))
                     {
                         return true;
                     }

@@ -59,7 +59,7 @@ namespace FocalLoss.Analyzers.Analyzers
                     return;
                 }
 
-                var builder = new ExpressionBuilder(Known);
+                var builder = Builder!;
                 var findings = new List<AlphaBalanceFinding>();
                 foreach (var candidate in candidates)
                 {

@@ -27,8 +27,11 @@ namespace FocalLoss.Analyzers.Analyzers
     {
         private const int MaxForwardDepth = 4;
 
-        /// <summary>Judges the power at <paramref name="site"/> by what its base evaluates to.</summary>
-        public static ModulatingVerdict Analyze(FocalSite site, ExpressionBuilder builder)
+        /// <summary>Judges the power at <paramref name="site"/> by what its base evaluates to (once per block model: FL0006 asks too).</summary>
+        public static ModulatingVerdict Analyze(FocalSite site, ExpressionBuilder builder) =>
+            builder.Remember(site.Operation, "FL0001", () => AnalyzeCore(site, builder));
+
+        private static ModulatingVerdict AnalyzeCore(FocalSite site, ExpressionBuilder builder)
         {
             if (site.Exponent != null)
             {

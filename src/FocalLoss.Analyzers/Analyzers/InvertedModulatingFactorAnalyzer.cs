@@ -65,7 +65,7 @@ namespace FocalLoss.Analyzers.Analyzers
                     return;
                 }
 
-                var builder = new ExpressionBuilder(Known);
+                var builder = Builder!;
                 foreach (var site in sites)
                 {
                     context.CancellationToken.ThrowIfCancellationRequested();

@@ -32,8 +32,8 @@ namespace FocalLoss.Analyzers.Analyzers
         {
         }
 
-        private protected override bool AppliesTo(Compilation compilation, KnownSymbols known, CancellationToken cancellationToken) =>
-            known.HasTorchSharp && known.Functional != null;
+        private protected override bool AppliesTo(CompilationFacts facts, CancellationToken cancellationToken) =>
+            facts.Known.HasTorchSharp && facts.Known.Functional != null;
 
         private protected override System.Func<BlockCollector> CollectorFactory(Compilation compilation, KnownSymbols known)
         {
@@ -71,7 +71,7 @@ namespace FocalLoss.Analyzers.Analyzers
                 return true;
             }
 
-            if (!value.Any(e => e.Kind == ExprKind.Sigmoid))
+            if (!value.ContainsKind(ExprKind.Sigmoid))
             {
                 return false;
             }
@@ -109,7 +109,7 @@ namespace FocalLoss.Analyzers.Analyzers
                     return;
                 }
 
-                var builder = new ExpressionBuilder(Known);
+                var builder = Builder!;
                 foreach (var (call, name) in calls)
                 {
                     context.CancellationToken.ThrowIfCancellationRequested();

@@ -128,7 +128,7 @@ namespace FocalLoss.Analyzers.Analyzers
                 var @base = builder.Build(site.Base);
                 foreach (var value in values)
                 {
-                    if (@base.Any(node => node.Equals(value)) || ReadsLocal(site.Base, local))
+                    if (@base.Contains(value) || ReadsLocal(site.Base, local))
                     {
                         return null;
                     }

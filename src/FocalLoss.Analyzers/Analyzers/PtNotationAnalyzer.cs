@@ -70,7 +70,7 @@ namespace FocalLoss.Analyzers.Analyzers
                     return;
                 }
 
-                var builder = new ExpressionBuilder(Known);
+                var builder = Builder!;
                 var flagged = new List<FocalSite>();
                 foreach (var site in sites)
                 {

@@ -30,8 +30,8 @@ namespace FocalLoss.Analyzers.Analyzers
         {
         }
 
-        private protected override bool AppliesTo(Compilation compilation, KnownSymbols known, CancellationToken cancellationToken) =>
-            known.HasTorchSharp && known.Tensor != null;
+        private protected override bool AppliesTo(CompilationFacts facts, CancellationToken cancellationToken) =>
+            facts.Known.HasTorchSharp && facts.Known.Tensor != null;
 
         private protected override System.Func<BlockCollector> CollectorFactory(Compilation compilation, KnownSymbols known) => () => new ProductCollector(known);
 
@@ -61,7 +61,7 @@ namespace FocalLoss.Analyzers.Analyzers
                 }
 
                 products.Sort((a, b) => a.Syntax.SpanStart.CompareTo(b.Syntax.SpanStart));
-                var builder = new ExpressionBuilder(Known);
+                var builder = Builder!;
                 var findings = new List<ReducedCrossEntropy>();
                 var weightingEnd = new Dictionary<IInvocationOperation, int>();
                 foreach (var product in products)

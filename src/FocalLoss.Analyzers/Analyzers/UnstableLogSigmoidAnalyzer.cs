@@ -82,7 +82,7 @@ namespace FocalLoss.Analyzers.Analyzers
             {
                 verdict = LogSigmoidVerdict.LogOneMinusP;
             }
-            else if (argument.Any(e => e.Kind == ExprKind.Sigmoid))
+            else if (argument.ContainsKind(ExprKind.Sigmoid))
             {
                 var form = FocalMath.Classify(argument).Form;
                 verdict = form == ProbabilityForm.P ? LogSigmoidVerdict.LogP
@@ -196,7 +196,7 @@ namespace FocalLoss.Analyzers.Analyzers
                     return;
                 }
 
-                var builder = new ExpressionBuilder(Known);
+                var builder = Builder!;
                 foreach (var call in calls)
                 {
                     context.CancellationToken.ThrowIfCancellationRequested();

@@ -77,7 +77,21 @@ namespace FocalLoss.Analyzers.Evaluation
     /// </summary>
     internal sealed class Expr : IEquatable<Expr>
     {
+        /// <summary>Free variables memoised on a node up to this many; beyond, they are collected again on each request.</summary>
+        private const int MaxMemoisedVariables = 64;
+
+        /// <summary>Logits kept on a node: this many and one more (enough to know there are several).</summary>
+        private const int MaxMemoisedLogits = 16;
+
         private readonly int _hash;
+
+        /// <summary>The context whose table holds this node (null: not interned); the static constants belong to every context.</summary>
+        private ExprContext? _context;
+        private bool _universal;
+        private ImmutableArray<Expr> _freeVariables;
+        private bool _freeVariablesOverflow;
+        private LogitSet? _logits;
+        private ulong _kindsBelow;
 
         private Expr(ExprKind kind, ImmutableArray<Expr> operands, double value, ISymbol? symbol, IOperation? origin, Comparison comparison, string? tag)
         {
@@ -115,7 +129,59 @@ namespace FocalLoss.Analyzers.Evaluation
             }
 
             Size = size > 1_000_000 ? 1_000_000 : size;
+            var height = 0;
+            foreach (var operand in Operands)
+            {
+                if (operand.Height > height)
+                {
+                    height = operand.Height;
+                }
+            }
+
+            Height = height + 1;
         }
+
+        /// <summary>Builds a node, interned in the current <see cref="ExprContext"/> when there is one and its operands are interned there.</summary>
+        private static Expr Make(ExprKind kind, ImmutableArray<Expr> operands, double value, ISymbol? symbol, IOperation? origin, Comparison comparison, string? tag)
+        {
+            var node = new Expr(kind, operands, value, symbol, origin, comparison, tag);
+            var context = ExprContext.Current;
+            if (context == null || (kind == ExprKind.Opaque && origin == null))
+            {
+                // Without an origin operation an opaque node is only itself: never shared.
+                return node;
+            }
+
+            foreach (var operand in node.Operands)
+            {
+                if (!operand.IsInternedIn(context))
+                {
+                    return node;
+                }
+            }
+
+            return context.Intern(node);
+        }
+
+        private static Expr Universal(double value, int id)
+        {
+            var node = new Expr(ExprKind.Constant, default, value, null, null, Comparison.None, null);
+            node._universal = true;
+            node.Id = id;
+            return node;
+        }
+
+        /// <summary>Sequence number in the interning context (negative for the static constants).</summary>
+        internal int Id { get; private set; } = -100;
+
+        internal void SetInterned(ExprContext context, int id)
+        {
+            _context = context;
+            Id = id;
+        }
+
+        /// <summary>Interned in <paramref name="context"/> (or one of the static constants every context shares).</summary>
+        internal bool IsInternedIn(ExprContext context) => _universal || ReferenceEquals(_context, context);
 
         public ExprKind Kind { get; }
 
@@ -138,15 +204,18 @@ namespace FocalLoss.Analyzers.Evaluation
         /// <summary>Tree size (nodes counted with repetition), saturating.</summary>
         public int Size { get; }
 
+        /// <summary>The longest path to a leaf, in nodes (1 for a leaf).</summary>
+        public int Height { get; }
+
         public bool IsConstant => Kind == ExprKind.Constant;
 
         /// <summary>Symbols and opaque nodes: the leaves that take sample values.</summary>
         public bool IsVariable => Kind == ExprKind.Symbol || Kind == ExprKind.Opaque;
 
-        public static readonly Expr Zero = new Expr(ExprKind.Constant, default, 0, null, null, Comparison.None, null);
-        public static readonly Expr One = new Expr(ExprKind.Constant, default, 1, null, null, Comparison.None, null);
-        public static readonly Expr PositiveInfinity = new Expr(ExprKind.Constant, default, double.PositiveInfinity, null, null, Comparison.None, null);
-        public static readonly Expr NegativeInfinity = new Expr(ExprKind.Constant, default, double.NegativeInfinity, null, null, Comparison.None, null);
+        public static readonly Expr Zero = Universal(0, -1);
+        public static readonly Expr One = Universal(1, -2);
+        public static readonly Expr PositiveInfinity = Universal(double.PositiveInfinity, -3);
+        public static readonly Expr NegativeInfinity = Universal(double.NegativeInfinity, -4);
 
         public static Expr Constant(double value)
         {
@@ -160,40 +229,40 @@ namespace FocalLoss.Analyzers.Evaluation
                 return One;
             }
 
-            return new Expr(ExprKind.Constant, default, value, null, null, Comparison.None, null);
+            return Make(ExprKind.Constant, default, value, null, null, Comparison.None, null);
         }
 
         public static Expr SymbolOf(ISymbol symbol, Expr? instance = null) =>
-            new Expr(ExprKind.Symbol, instance == null ? ImmutableArray<Expr>.Empty : ImmutableArray.Create(instance), 0, symbol, null, Comparison.None, null);
+            Make(ExprKind.Symbol, instance == null ? ImmutableArray<Expr>.Empty : ImmutableArray.Create(instance), 0, symbol, null, Comparison.None, null);
 
         public static Expr Opaque(IOperation? origin, ImmutableArray<Expr> from = default, ISymbol? symbol = null) =>
-            new Expr(ExprKind.Opaque, from, 0, symbol, origin, Comparison.None, null);
+            Make(ExprKind.Opaque, from, 0, symbol, origin, Comparison.None, null);
 
         public static Expr Unary(ExprKind kind, Expr operand) => Create(kind, ImmutableArray.Create(operand));
 
         public static Expr Binary(ExprKind kind, Expr left, Expr right) => Create(kind, ImmutableArray.Create(left, right));
 
         public static Expr Compare(Comparison comparison, Expr left, Expr right) =>
-            new Expr(ExprKind.Compare, ImmutableArray.Create(left, right), 0, null, null, comparison, null);
+            Make(ExprKind.Compare, ImmutableArray.Create(left, right), 0, null, null, comparison, null);
 
         public static Expr Where(Expr condition, Expr whenTrue, Expr whenFalse) =>
-            new Expr(ExprKind.Where, ImmutableArray.Create(condition, whenTrue, whenFalse), 0, null, null, Comparison.None, null);
+            Make(ExprKind.Where, ImmutableArray.Create(condition, whenTrue, whenFalse), 0, null, null, Comparison.None, null);
 
         public static Expr Clamp(Expr value, Expr? min, Expr? max) =>
-            new Expr(ExprKind.Clamp, ImmutableArray.Create(value, min ?? NegativeInfinity, max ?? PositiveInfinity), 0, null, null, Comparison.None, null);
+            Make(ExprKind.Clamp, ImmutableArray.Create(value, min ?? NegativeInfinity, max ?? PositiveInfinity), 0, null, null, Comparison.None, null);
 
         public static Expr Reduce(Expr operand, string reduction) =>
-            new Expr(ExprKind.Reduce, ImmutableArray.Create(operand), 0, null, null, Comparison.None, reduction);
+            Make(ExprKind.Reduce, ImmutableArray.Create(operand), 0, null, null, Comparison.None, reduction);
 
         /// <summary>Builds a node; recognises 1 / (1 + exp(-x)) and exp(x) / (1 + exp(x)) as sigmoid(x).</summary>
         public static Expr Create(ExprKind kind, ImmutableArray<Expr> operands)
         {
             if (kind == ExprKind.Divide && operands.Length == 2 && TryMatchSigmoid(operands[0], operands[1], out var logit))
             {
-                return new Expr(ExprKind.Sigmoid, ImmutableArray.Create(logit), 0, null, null, Comparison.None, null);
+                return Make(ExprKind.Sigmoid, ImmutableArray.Create(logit), 0, null, null, Comparison.None, null);
             }
 
-            return new Expr(kind, operands, 0, null, null, Comparison.None, null);
+            return Make(kind, operands, 0, null, null, Comparison.None, null);
         }
 
         /// <summary>The number, when this is a constant.</summary>
@@ -262,6 +331,12 @@ namespace FocalLoss.Analyzers.Evaluation
                 return false;
             }
 
+            if (_context != null && ReferenceEquals(_context, other._context))
+            {
+                // Both interned in one table: structurally equal nodes are one object.
+                return false;
+            }
+
             switch (Kind)
             {
                 case ExprKind.Constant:
@@ -307,6 +382,7 @@ namespace FocalLoss.Analyzers.Evaluation
                 return false;
             }
 
+            ExprContext.ChargeCurrent(1);
             if (predicate(node))
             {
                 return true;
@@ -321,6 +397,45 @@ namespace FocalLoss.Analyzers.Evaluation
             }
 
             return false;
+        }
+
+        /// <summary>True when a node of <paramref name="kind"/> is this node or below it (memoised on the node).</summary>
+        public bool ContainsKind(ExprKind kind) => (KindsBelow & (1UL << (int)kind)) != 0;
+
+        /// <summary>True when this node or a node below it equals <paramref name="node"/>.</summary>
+        public bool Contains(Expr node)
+        {
+            if (node.IsVariable)
+            {
+                return FreeVariables().Contains(node);
+            }
+
+            if (!ContainsKind(node.Kind))
+            {
+                return false;
+            }
+
+            return Any(e => e.Height >= node.Height && e.Equals(node));
+        }
+
+        /// <summary>The kinds of this node and every node below it, one bit per <see cref="ExprKind"/>.</summary>
+        private ulong KindsBelow
+        {
+            get
+            {
+                if (_kindsBelow == 0)
+                {
+                    var mask = 1UL << (int)Kind;
+                    foreach (var operand in Operands)
+                    {
+                        mask |= operand.KindsBelow;
+                    }
+
+                    _kindsBelow = mask;
+                }
+
+                return _kindsBelow;
+            }
         }
 
         /// <summary>The distinct nodes (structural equality) of this tree matching <paramref name="predicate"/>, in first-seen order.</summary>
@@ -340,6 +455,7 @@ namespace FocalLoss.Analyzers.Evaluation
                 return;
             }
 
+            ExprContext.ChargeCurrent(1);
             if (predicate(node) && found.Add(node))
             {
                 builder.Add(node);
@@ -351,8 +467,169 @@ namespace FocalLoss.Analyzers.Evaluation
             }
         }
 
-        /// <summary>The free variables (symbols and opaque nodes) this expression depends on, including those an opaque node was computed from.</summary>
-        public ImmutableArray<Expr> FreeVariables() => Collect(e => e.IsVariable);
+        /// <summary>
+        /// The free variables (symbols and opaque nodes) this expression depends on, including those an opaque node was computed from,
+        /// in first-seen order. Memoised on the node (from its operands' lists) while there are at most 64.
+        /// </summary>
+        public ImmutableArray<Expr> FreeVariables()
+        {
+            if (_freeVariables.IsDefault && !_freeVariablesOverflow)
+            {
+                ComputeFreeVariables();
+            }
+
+            return _freeVariablesOverflow ? Collect(e => e.IsVariable) : _freeVariables;
+        }
+
+        private void ComputeFreeVariables()
+        {
+            if (Operands.Length == 0)
+            {
+                _freeVariables = IsVariable ? ImmutableArray.Create(this) : ImmutableArray<Expr>.Empty;
+                return;
+            }
+
+            // Preorder first occurrences: this node, then each operand's list, without repeats.
+            ImmutableArray<Expr>.Builder? merged = null;
+            var result = IsVariable ? ImmutableArray.Create(this) : ImmutableArray<Expr>.Empty;
+            foreach (var operand in Operands)
+            {
+                var below = operand.FreeVariables();
+                if (operand._freeVariablesOverflow)
+                {
+                    _freeVariablesOverflow = true;
+                    return;
+                }
+
+                ExprContext.ChargeCurrent(1);
+                if (merged == null && result.IsEmpty)
+                {
+                    result = below;
+                    continue;
+                }
+
+                foreach (var variable in below)
+                {
+                    if (merged == null)
+                    {
+                        if (result.Contains(variable))
+                        {
+                            continue;
+                        }
+
+                        merged = ImmutableArray.CreateBuilder<Expr>();
+                        merged.AddRange(result);
+                    }
+                    else if (merged.Contains(variable))
+                    {
+                        continue;
+                    }
+
+                    merged.Add(variable);
+                    if (merged.Count > MaxMemoisedVariables)
+                    {
+                        _freeVariablesOverflow = true;
+                        return;
+                    }
+                }
+            }
+
+            _freeVariables = merged == null ? result : merged.ToImmutable();
+        }
+
+        /// <summary>
+        /// The logits of the sigmoids and cross entropies inside this expression, in first-seen order
+        /// (<see cref="FocalMath.LogitsOf"/>), memoised on the node. Past 16 distinct logits only the first 17 are kept:
+        /// every rule asks whether there is more than one.
+        /// </summary>
+        internal ImmutableArray<Expr> Logits(out bool unsupported)
+        {
+            var set = LogitSetOf(this);
+            unsupported = set.Unsupported;
+            return unsupported ? ImmutableArray<Expr>.Empty : set.Logits;
+        }
+
+        private static LogitSet LogitSetOf(Expr node)
+        {
+            if (node._logits != null)
+            {
+                return node._logits;
+            }
+
+            if ((node.KindsBelow & LogitSourceKinds) == 0)
+            {
+                node._logits = LogitSet.Empty;
+                return node._logits;
+            }
+
+            ExprContext.ChargeCurrent(1);
+            var unsupported = false;
+            var logits = ImmutableArray.CreateBuilder<Expr>();
+            if (IsLogitSource(node))
+            {
+                var own = OwnLogit(node);
+                if (own == null)
+                {
+                    unsupported = true;
+                }
+                else
+                {
+                    logits.Add(own);
+                }
+            }
+
+            foreach (var operand in node.Operands)
+            {
+                var below = LogitSetOf(operand);
+                unsupported |= below.Unsupported;
+                foreach (var logit in below.Logits)
+                {
+                    if (logits.Count > MaxMemoisedLogits)
+                    {
+                        break;
+                    }
+
+                    if (!logits.Contains(logit))
+                    {
+                        logits.Add(logit);
+                    }
+                }
+            }
+
+            node._logits = logits.Count == 0 && !unsupported ? LogitSet.Empty : new LogitSet(logits.ToImmutable(), unsupported);
+            return node._logits;
+        }
+
+        private const ulong LogitSourceKinds = (1UL << (int)ExprKind.Sigmoid) | (1UL << (int)ExprKind.CrossEntropyWithLogits) | (1UL << (int)ExprKind.CrossEntropy);
+
+        private static bool IsLogitSource(Expr e) => e.Kind == ExprKind.Sigmoid || e.Kind == ExprKind.CrossEntropyWithLogits || e.Kind == ExprKind.CrossEntropy;
+
+        /// <summary>The logit a source takes; null for a cross entropy on probabilities that are not a sigmoid (unsupported).</summary>
+        private static Expr? OwnLogit(Expr source)
+        {
+            if (source.Kind == ExprKind.CrossEntropy)
+            {
+                // Probabilities: only followed when they are a sigmoid.
+                return source.Operands[0].Kind == ExprKind.Sigmoid ? source.Operands[0].Operands[0] : null;
+            }
+
+            return source.Operands[0];
+        }
+
+        private sealed class LogitSet
+        {
+            public static readonly LogitSet Empty = new LogitSet(ImmutableArray<Expr>.Empty, false);
+
+            public LogitSet(ImmutableArray<Expr> logits, bool unsupported)
+            {
+                Logits = logits;
+                Unsupported = unsupported;
+            }
+
+            public ImmutableArray<Expr> Logits { get; }
+
+            public bool Unsupported { get; }
+        }
 
         /// <summary>A copy with every node equal to <paramref name="target"/> replaced by <paramref name="replacement"/>.</summary>
         public Expr Replace(Expr target, Expr replacement)
@@ -368,6 +645,7 @@ namespace FocalLoss.Analyzers.Evaluation
                 return done;
             }
 
+            ExprContext.ChargeCurrent(1);
             Expr result;
             if (node.Equals(target))
             {
@@ -389,7 +667,7 @@ namespace FocalLoss.Analyzers.Evaluation
                 }
 
                 result = changed
-                    ? new Expr(node.Kind, operands.MoveToImmutable(), node.Value, node.Symbol, node.Origin, node.Comparison, node.Tag)
+                    ? Make(node.Kind, operands.MoveToImmutable(), node.Value, node.Symbol, node.Origin, node.Comparison, node.Tag)
                     : node;
             }
 

@@ -11,20 +11,26 @@ namespace FocalLoss.Analyzers.Evaluation
     /// to the writes that reach them (straight-line flow), compound assignments, <c>?:</c>,
     /// conversions (TorchSharp's Scalar conversions, numeric casts), TorchSharp operators and
     /// functions, and System.Math/MathF. Parameters, fields and properties are free symbols;
-    /// everything else is an opaque node. One instance per operation block; results are cached.
-    /// Never throws on incomplete code: depth, size and cycle guards turn trouble into opaque nodes.
+    /// everything else is an opaque node. One instance per operation block (<see cref="BlockModel"/>), shared by
+    /// every rule; results are cached. Never throws on incomplete code: depth and cycle guards turn trouble into
+    /// opaque nodes; the work is charged to the current <see cref="ExprContext"/>'s budget.
     /// </summary>
     internal sealed class ExpressionBuilder
     {
         private const int MaxDepth = 96;
-        private const int MaxBuilds = 20_000;
+
+        /// <summary>
+        /// Taller values are opaque: the numeric evaluator stops at depth 256 anyway, and every traversal of the DAG
+        /// (memoised on the nodes, recursive) stays shallow however long the chain of locals.
+        /// </summary>
+        private const int MaxHeight = 192;
 
         private readonly KnownSymbols _known;
         private readonly Dictionary<IOperation, Expr> _cache = new Dictionary<IOperation, Expr>();
         private readonly Dictionary<LocalEvent, Expr> _writeCache = new Dictionary<LocalEvent, Expr>();
         private readonly HashSet<LocalEvent> _inProgress = new HashSet<LocalEvent>();
         private readonly Dictionary<IOperation, LocalFlowIndex> _indexes = new Dictionary<IOperation, LocalFlowIndex>();
-        private int _builds;
+        private readonly Dictionary<(IOperation, string), object?> _facts = new Dictionary<(IOperation, string), object?>();
 
         public ExpressionBuilder(KnownSymbols known)
         {
@@ -35,6 +41,22 @@ namespace FocalLoss.Analyzers.Evaluation
 
         /// <summary>The expression for the value of <paramref name="operation"/>.</summary>
         public Expr Build(IOperation? operation) => Build(operation, 0);
+
+        /// <summary>
+        /// A fact about <paramref name="operation"/> that a rule derived from this model (<paramref name="fact"/> names
+        /// it), computed once and shared by every rule that asks (FL0006 asks for FL0001's verdicts, say).
+        /// </summary>
+        public T Remember<T>(IOperation operation, string fact, Func<T> compute)
+        {
+            if (_facts.TryGetValue((operation, fact), out var known))
+            {
+                return (T)known!;
+            }
+
+            var value = compute();
+            _facts[(operation, fact)] = value;
+            return value;
+        }
 
         /// <summary>The local-write index of the block that holds <paramref name="operation"/>.</summary>
         public LocalFlowIndex IndexFor(IOperation operation)
@@ -67,7 +89,8 @@ namespace FocalLoss.Analyzers.Evaluation
             }
 
             Expr result;
-            if (depth > MaxDepth || ++_builds > MaxBuilds)
+            ExprContext.ChargeCurrent(1);
+            if (depth > MaxDepth)
             {
                 result = Expr.Opaque(operation);
             }
@@ -76,8 +99,12 @@ namespace FocalLoss.Analyzers.Evaluation
                 try
                 {
                     result = BuildCore(operation, depth + 1);
+                    if (result.Height > MaxHeight)
+                    {
+                        result = Expr.Opaque(operation);
+                    }
                 }
-                catch (Exception ex) when (!(ex is OperationCanceledException))
+                catch (Exception ex) when (!(ex is OperationCanceledException) && !(ex is AnalysisBudgetExceededException))
                 {
                     // Defensive: a shape of operation tree this code did not expect (incomplete code) is opaque, never AD0001.
                     result = Expr.Opaque(operation);

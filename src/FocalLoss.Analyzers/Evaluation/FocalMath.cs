@@ -83,6 +83,24 @@ namespace FocalLoss.Analyzers.Evaluation
         /// </summary>
         public static ProbabilityClassification Classify(Expr expr)
         {
+            // Memoised per interned node: every rule classifies the same bases and factors.
+            var context = ExprContext.Current;
+            if (context == null || !expr.IsInternedIn(context))
+            {
+                return ClassifyCore(expr);
+            }
+
+            if (!context.TryGetClassification(expr, out var classification))
+            {
+                classification = ClassifyCore(expr);
+                context.SetClassification(expr, classification);
+            }
+
+            return classification;
+        }
+
+        private static ProbabilityClassification ClassifyCore(Expr expr)
+        {
             var variables = expr.FreeVariables();
             if (variables.Length == 0 || variables.Length > MaxVariables)
             {
@@ -185,38 +203,7 @@ namespace FocalLoss.Analyzers.Evaluation
         }
 
         /// <summary>The logits of the sigmoids and logits cross entropies inside <paramref name="expr"/>.</summary>
-        internal static ImmutableArray<Expr> LogitsOf(Expr expr, out bool unsupported)
-        {
-            var sources = expr.Collect(e => e.Kind == ExprKind.Sigmoid || e.Kind == ExprKind.CrossEntropyWithLogits || e.Kind == ExprKind.CrossEntropy);
-            var logits = ImmutableArray.CreateBuilder<Expr>();
-            unsupported = false;
-            foreach (var source in sources)
-            {
-                Expr logit;
-                if (source.Kind == ExprKind.CrossEntropy)
-                {
-                    // Probabilities: only followed when they are a sigmoid.
-                    if (source.Operands[0].Kind != ExprKind.Sigmoid)
-                    {
-                        unsupported = true;
-                        return ImmutableArray<Expr>.Empty;
-                    }
-
-                    logit = source.Operands[0].Operands[0];
-                }
-                else
-                {
-                    logit = source.Operands[0];
-                }
-
-                if (!logits.Contains(logit))
-                {
-                    logits.Add(logit);
-                }
-            }
-
-            return logits.ToImmutable();
-        }
+        internal static ImmutableArray<Expr> LogitsOf(Expr expr, out bool unsupported) => expr.Logits(out unsupported);
 
         private static bool Merge(ref ProbabilityClassification? decided, ProbabilityClassification next)
         {
@@ -248,7 +235,7 @@ namespace FocalLoss.Analyzers.Evaluation
                 {
                     foreach (var logitVariable in logitVariables)
                     {
-                        if (inner.Any(e => e.Equals(logitVariable)))
+                        if (inner.Contains(logitVariable))
                         {
                             return true;
                         }

@@ -49,7 +49,8 @@ namespace FocalLoss.Analyzers.Evaluation
     /// </summary>
     internal sealed class LocalFlowIndex
     {
-        private const int MaxOperations = 50_000;
+        /// <summary>One walk indexes the block; only a body past this many operations (far beyond any real method) is left unresolved.</summary>
+        private const int MaxOperations = 2_000_000;
 
         private readonly Dictionary<ISymbol, List<LocalEvent>> _events = new Dictionary<ISymbol, List<LocalEvent>>(SymbolEqualityComparer.Default);
         private readonly Dictionary<ISymbol, List<IOperation>> _references = new Dictionary<ISymbol, List<IOperation>>(SymbolEqualityComparer.Default);

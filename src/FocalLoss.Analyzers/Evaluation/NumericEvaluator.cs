@@ -10,11 +10,20 @@ namespace FocalLoss.Analyzers.Evaluation
     internal sealed class NumericEvaluator
     {
         private readonly IReadOnlyDictionary<Expr, double> _variables;
+        private readonly ExprContext? _context;
+
+        /// <summary>Values shared by every evaluation with the same variable values in the current <see cref="ExprContext"/>.</summary>
+        private readonly Dictionary<Expr, double>? _shared;
+
+        /// <summary>Values computed under a depth cut-off (NaN below it): kept to this evaluation, never shared.</summary>
         private readonly Dictionary<Expr, double> _memo = new Dictionary<Expr, double>(Expr.ReferenceEqualityComparer.Instance);
+        private int _cutOffs;
 
         public NumericEvaluator(IReadOnlyDictionary<Expr, double> variables)
         {
             _variables = variables;
+            _context = ExprContext.Current;
+            _shared = _context?.NumericMemo(variables);
         }
 
         /// <summary>Evaluates <paramref name="expr"/> with the given variable values (keyed by structural equality).</summary>
@@ -26,16 +35,27 @@ namespace FocalLoss.Analyzers.Evaluation
         {
             if (depth > 256)
             {
+                _cutOffs++;
                 return double.NaN;
             }
 
-            if (_memo.TryGetValue(e, out var cached))
+            if (_memo.TryGetValue(e, out var cached) || (_shared != null && _shared.TryGetValue(e, out cached)))
             {
                 return cached;
             }
 
+            _context?.Charge(1);
+            var cutOffs = _cutOffs;
             var value = Compute(e, depth + 1);
-            _memo[e] = value;
+            if (_shared != null && cutOffs == _cutOffs && e.IsInternedIn(_context!))
+            {
+                _shared[e] = value;
+            }
+            else
+            {
+                _memo[e] = value;
+            }
+
             return value;
         }
 

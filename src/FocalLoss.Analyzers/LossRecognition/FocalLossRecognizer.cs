@@ -55,13 +55,17 @@ namespace FocalLoss.Analyzers.LossRecognition
                 return null;
             }
 
-            try
+            // Its own interning context and work budget: a loss too costly to map is not mapped.
+            using (new ExprContext().Enter())
             {
-                return new Session(flagged, known, bodyOf, cancellationToken).Run();
-            }
-            catch (Exception ex) when (!(ex is OperationCanceledException))
-            {
-                return null;
+                try
+                {
+                    return new Session(flagged, known, bodyOf, cancellationToken).Run();
+                }
+                catch (Exception ex) when (!(ex is OperationCanceledException))
+                {
+                    return null;
+                }
             }
         }
 
@@ -806,7 +810,7 @@ namespace FocalLoss.Analyzers.LossRecognition
             // ------------------------------------------------------------------------------------------
             // Numeric judgements.
 
-            private static bool Mentions(Expr expr, Expr variable) => expr.Any(e => e.Equals(variable));
+            private static bool Mentions(Expr expr, Expr variable) => expr.Contains(variable);
 
             /// <summary>0: not a cross entropy; 1: CE(x, t); 2: CE(sigmoid(x), t) (sigmoid applied twice). <paramref name="sign"/>: -1 for -CE.</summary>
             private static int CrossEntropyKind(Expr expr, Expr x, Expr t, out int sign)
