@@ -641,6 +641,7 @@ namespace AnalyzerBench
                 var top = r.PerAnalyzerCpuMs.OrderByDescending(kv => kv.Value.Median).First();
                 var registeredNothing = r.Telemetry.Values.All(t => t.OperationBlockStartActionsCount == 0);
                 var scanners = r.Telemetry.Count(kv => !TorchSharpOnlyRules.Contains(Id(kv.Key)));
+                var busy = r.PerAnalyzerCpuMs.Count(kv => kv.Value.Median >= 0.1 * r.CallbacksCpuMs.Median / Math.Max(1, scanners));
                 s.Append($"- {r.Scenario.Name} ({r.Scenario.Lines} lines): compile {r.CompileMs.Show()} ms wall, {r.CompileCpuMs.Show()} ms CPU. ");
                 s.Append($"What the FocalLoss analyzers add, as a share of the compile: wall time {Difference(r.AddedWall)}; beyond an empty analyzer, "
                     + $"wall time {Difference(r.BeyondEmptyWall)}, CPU time {Difference(r.BeyondEmptyCpu)}. ");
@@ -651,7 +652,8 @@ namespace AnalyzerBench
 
                 s.Append($"Their callbacks used {r.CallbacksCpuMs.Show()} ms of CPU ({r.CallbacksCpuOfCompileCpu.Percent()} of the compile's CPU; the driver's telemetry, which also counts waiting for a core, says {r.CallbacksMs.Show()} ms)");
                 s.Append(registeredNothing
-                    ? $", all of it the compilation start pre-check (nothing else is registered): {scanners} analyzers each scan every token of every tree for an identifier named Exp ({N(r.CallbacksCpuMs.Median / Math.Max(1, scanners))} ms per scan, {(1000 * r.CallbacksCpuMs.Median / Math.Max(1, scanners) / r.Scenario.Lines).ToString("F1", Inv)} us per line)."
+                    ? $", all of it in compilation start actions (nothing else is registered: the pre-check for an identifier named Exp), "
+                        + $"{(1000 * r.CallbacksCpuMs.Median / r.Scenario.Lines).ToString("F1", Inv)} us per line, spent by {busy} of the {scanners} analyzers that look for scalar candidates."
                     : $", {Id(top.Key)} the largest ({N(top.Value.Median)} ms).");
                 s.AppendLine($" Allocation: {r.AllocationBeyondCompile.Percent()} beyond the compile's {r.CompileMb.Show()} MB.");
                 if (r.Scenario.KnownFalsePositive is { } known)
