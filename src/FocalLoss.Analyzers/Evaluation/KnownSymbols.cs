@@ -4,8 +4,8 @@ namespace FocalLoss.Analyzers.Evaluation
 {
     /// <summary>
     /// The types the evaluator recognises, resolved once per compilation by metadata name, so the
-    /// analyzers work with the real TorchSharp package as well as with any assembly that declares
-    /// the same API (the test facade).
+    /// analyzers work with any TorchSharp package version that declares the same API (the tests
+    /// compile against the real TorchSharp 0.107).
     /// </summary>
     internal sealed class KnownSymbols
     {
