@@ -115,7 +115,7 @@ mapfile -t binds < <(bind_paths)
 dotnet_dir=${binds[0]}
 # the caller's own settings for the project's scripts and programs travel along
 passthrough=()
-while IFS= read -r name; do passthrough+=("$name=${!name}"); done < <(compgen -v | grep -E '^(FOCALLOSS_|FL_|MSBUILD|TORCHSHARP_|OMP_|MKL_)' || true)
+while IFS= read -r name; do passthrough+=("$name=${!name}"); done < <(compgen -v | grep -E '^(FOCALLOSS_|FL_|MSBUILD|TORCHSHARP_|OMP_|MKL_|THP_MEM_ALLOC_ENABLE$)' || true)
 
 # The script run inside the new mount namespace: bind everything, then chroot and run the command
 # with the caller's working directory and environment (PATH gains the .NET folder).
