@@ -24,9 +24,8 @@ const char* dtype_name(int32_t d) {
   return "?";
 }
 
-}  // namespace
-
-Problem validate_problem(const fl_problem* p) {
+// The fields every entry point reads: the struct itself and the dtype (a fresh Problem with dtype set).
+Problem validate_header(const fl_problem* p) {
   if (p == nullptr) throw ArgumentError("problem", "expected a pointer to an fl_problem, got NULL");
   if (p->struct_size != static_cast<int32_t>(sizeof(fl_problem)))
     throw ArgumentError("problem", "expected struct_size " + std::to_string(sizeof(fl_problem)) +
@@ -37,6 +36,33 @@ Problem validate_problem(const fl_problem* p) {
     throw ArgumentError("input", "expected dtype code 0 (float32), 1 (float64), 2 (float16) or 3 (bfloat16), got " +
                                      std::to_string(p->dtype));
   pb.dtype = static_cast<fl_dtype>(p->dtype);
+  return pb;
+}
+
+fl_reduction checked_reduction(const fl_problem* p) {
+  if (p->reduction < FL_REDUCTION_NONE || p->reduction > FL_REDUCTION_SUM)
+    throw ArgumentError("reduction", "expected 0 (none), 1 (mean) or 2 (sum), got " + std::to_string(p->reduction));
+  return static_cast<fl_reduction>(p->reduction);
+}
+
+void check_numel(const fl_problem* p) {
+  if (p->numel < 0) throw ArgumentError("input", "expected numel >= 0, got " + std::to_string(p->numel));
+}
+
+// The mean's divisor (numel or avg_factor), 1 for none and sum; needs pb.reduction and pb.numel.
+double checked_divisor(const fl_problem* p, const Problem& pb) {
+  if (pb.reduction != FL_REDUCTION_MEAN) return 1.0;
+  const double d = p->divisor;
+  // 0 only for an empty input: the mean of nothing is NaN, as torch.mean
+  const bool ok = std::isfinite(d) && (d > 0.0 || (d == 0.0 && pb.numel == 0));
+  if (!ok) throw ArgumentError("avg_factor", "expected a finite divisor > 0 for reduction mean, got " + num(d));
+  return d;
+}
+
+}  // namespace
+
+Problem validate_problem(const fl_problem* p) {
+  Problem pb = validate_header(p);
   if (p->input_kind != FL_INPUT_LOGITS && p->input_kind != FL_INPUT_PROBABILITIES)
     throw ArgumentError("input_kind", "expected 0 (logits) or 1 (probabilities), got " + std::to_string(p->input_kind));
   pb.input_kind = static_cast<fl_input_kind>(p->input_kind);
@@ -48,11 +74,9 @@ Problem validate_problem(const fl_problem* p) {
     throw ArgumentError("weight", "expected weight kind 0 (none), 1 (per element), 2 (per anchor) or 3 (per class), got " +
                                       std::to_string(p->weight_kind));
   pb.weight_kind = static_cast<fl_weight_kind>(p->weight_kind);
-  if (p->reduction < FL_REDUCTION_NONE || p->reduction > FL_REDUCTION_SUM)
-    throw ArgumentError("reduction", "expected 0 (none), 1 (mean) or 2 (sum), got " + std::to_string(p->reduction));
-  pb.reduction = static_cast<fl_reduction>(p->reduction);
+  pb.reduction = checked_reduction(p);
 
-  if (p->numel < 0) throw ArgumentError("input", "expected numel >= 0, got " + std::to_string(p->numel));
+  check_numel(p);
   if (p->classes < 1)
     throw ArgumentError("input", "expected classes (the last dimension) >= 1, got " + std::to_string(p->classes));
   if (p->numel % p->classes != 0)
@@ -89,15 +113,7 @@ Problem validate_problem(const fl_problem* p) {
   if (!std::isfinite(p->gamma) || p->gamma < 0.0)
     throw ArgumentError("gamma", "expected a finite value >= 0, got " + num(p->gamma));
   pb.gamma = p->gamma;
-  if (pb.reduction == FL_REDUCTION_MEAN) {
-    const double d = p->divisor;
-    // 0 only for an empty input: the mean of nothing is NaN, as torch.mean
-    const bool ok = std::isfinite(d) && (d > 0.0 || (d == 0.0 && pb.numel == 0));
-    if (!ok) throw ArgumentError("avg_factor", "expected a finite divisor > 0 for reduction mean, got " + num(d));
-    pb.divisor = d;
-  } else {
-    pb.divisor = 1.0;
-  }
+  pb.divisor = checked_divisor(p, pb);
   return pb;
 }
 
@@ -125,30 +141,12 @@ void validate_saved_grad(const Problem& pb, const void* saved_grad) {
 }
 
 Problem validate_scale_problem(const fl_problem* p) {
-  if (p == nullptr) throw ArgumentError("problem", "expected a pointer to an fl_problem, got NULL");
-  if (p->struct_size != static_cast<int32_t>(sizeof(fl_problem)))
-    throw ArgumentError("problem", "expected struct_size " + std::to_string(sizeof(fl_problem)) +
-                                       " (fl_problem of ABI version " + std::to_string(FL_ABI_VERSION) + "), got " +
-                                       std::to_string(p->struct_size));
-  Problem pb;
-  if (p->dtype < FL_FLOAT32 || p->dtype > FL_BFLOAT16)
-    throw ArgumentError("input", "expected dtype code 0 (float32), 1 (float64), 2 (float16) or 3 (bfloat16), got " +
-                                     std::to_string(p->dtype));
-  pb.dtype = static_cast<fl_dtype>(p->dtype);
-  if (p->reduction < FL_REDUCTION_NONE || p->reduction > FL_REDUCTION_SUM)
-    throw ArgumentError("reduction", "expected 0 (none), 1 (mean) or 2 (sum), got " + std::to_string(p->reduction));
-  pb.reduction = static_cast<fl_reduction>(p->reduction);
-  if (p->numel < 0) throw ArgumentError("input", "expected numel >= 0, got " + std::to_string(p->numel));
+  Problem pb = validate_header(p);
+  pb.reduction = checked_reduction(p);
+  check_numel(p);
   pb.numel = p->numel;
   pb.rows = p->numel;
-  if (pb.reduction == FL_REDUCTION_MEAN) {
-    const double d = p->divisor;
-    const bool ok = std::isfinite(d) && (d > 0.0 || (d == 0.0 && pb.numel == 0));
-    if (!ok) throw ArgumentError("avg_factor", "expected a finite divisor > 0 for reduction mean, got " + num(d));
-    pb.divisor = d;
-  } else {
-    pb.divisor = 1.0;
-  }
+  pb.divisor = checked_divisor(p, pb);
   return pb;
 }
 
