@@ -61,78 +61,61 @@ fi
 section ".NET build"
 dotnet build FocalLoss.Analyzers.sln -c Release -nologo -v minimal
 
+# Adds one "passed failed skipped" line (standard input) to the totals.
+add_counts() {
+  local p f s
+  read -r p f s
+  passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
+}
+# Runs a suite without stopping this script; its exit code goes to rc, and a non-zero one marks it broken.
+run_suite() {
+  local name=$1; shift
+  set +e
+  "$@"
+  rc=$?
+  set -e
+  if [ $rc -ne 0 ]; then broken+=("$name (exit $rc)"); fi
+}
+
 # dotnet test: one TRX per test project; counts are read from the TRX files. The host runs every test project of
 # the solution except FocalLoss.TorchSharp.Tests, which needs a process where TorchSharp's native library loads.
 section ".NET tests"
 torchsharp_tests=tests/FocalLoss.TorchSharp.Tests/FocalLoss.TorchSharp.Tests.csproj
 mapfile -t host_tests < <(dotnet sln FocalLoss.Analyzers.sln list | tr '\\' / | grep -E '\.Tests\.csproj$' | grep -vxF "$torchsharp_tests")
-set +e
-dotnet_rc=0
 for project in "${host_tests[@]}"; do
-  dotnet test "$project" -c Release --no-build --nologo \
-    --logger "trx" --results-directory "$results/dotnet" || dotnet_rc=$?
+  run_suite "dotnet test $project" dotnet test "$project" -c Release --no-build --nologo \
+    --logger "trx" --results-directory "$results/dotnet"
 done
-set -e
-read -r p f s < <(/usr/bin/python3 build/count_results.py trx "$results/dotnet")
-passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
-if [ $dotnet_rc -ne 0 ]; then broken+=("dotnet test (exit $dotnet_rc)"); fi
+add_counts < <(/usr/bin/python3 build/count_results.py trx "$results/dotnet")
 
 # FocalLoss.TorchSharp in a real TorchSharp process (TorchSharp-cpu 0.107, libtorch 2.10): through
 # build/torchsharp-env.sh, which runs it here or, where this machine's libstdc++ is too old, in a Debian 13 root.
 section "TorchSharp tests (FocalLoss.TorchSharp.Tests)"
-set +e
-build/torchsharp-env.sh --prepare
-rc=$?
+run_suite "Debian 13 root for TorchSharp" build/torchsharp-env.sh --prepare
 if [ $rc -eq 0 ]; then
-  build/torchsharp-env.sh dotnet test "$torchsharp_tests" -c Release --no-build --nologo \
+  run_suite "TorchSharp tests" build/torchsharp-env.sh dotnet test "$torchsharp_tests" -c Release --no-build --nologo \
     --logger "trx" --results-directory "$results/dotnet-torchsharp"
-  rc=$?
 fi
-set -e
-read -r p f s < <(/usr/bin/python3 build/count_results.py trx "$results/dotnet-torchsharp")
-passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
-if [ $rc -ne 0 ]; then broken+=("TorchSharp tests (exit $rc)"); fi
+add_counts < <(/usr/bin/python3 build/count_results.py trx "$results/dotnet-torchsharp")
 
 # The package: dotnet pack, then a fresh project that takes it from a local folder feed next to TorchSharp-cpu.
 section "package: pack FocalLoss.TorchSharp, consume it from a local feed"
-set +e
-bash tests/package/run.sh
-rc=$?
-set -e
-if [ -f "$results/consumer.counts" ]; then
-  read -r p f s < "$results/consumer.counts"
-  passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
-fi
-if [ $rc -ne 0 ]; then broken+=("tests/package/run.sh (exit $rc)"); fi
+run_suite "tests/package/run.sh" bash tests/package/run.sh
+if [ -f "$results/consumer.counts" ]; then add_counts < "$results/consumer.counts"; fi
 
 # The independent oracle: committed fixtures must equal what torchvision produces now, and the
 # native kernels are checked from Python through the C ABI (ctypes: gradcheck, fixtures, errors).
 section "oracle fixtures"
-set +e
-/usr/bin/python3 tests/oracle/check_fixtures.py
-rc=$?
-set -e
-if [ $rc -eq 0 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); broken+=("check_fixtures.py"); fi
+run_suite "check_fixtures.py" /usr/bin/python3 tests/oracle/check_fixtures.py
+if [ $rc -eq 0 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
 
 section "native kernels from Python through the C ABI (pytest)"
-set +e
-/usr/bin/python3 -m pytest tests/oracle -q -p no:cacheprovider --junitxml "$results/pytest.xml"
-rc=$?
-set -e
-read -r p f s < <(/usr/bin/python3 build/count_results.py junit "$results/pytest.xml")
-passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
-if [ $rc -ne 0 ]; then broken+=("pytest tests/oracle (exit $rc)"); fi
+run_suite "pytest tests/oracle" /usr/bin/python3 -m pytest tests/oracle -q -p no:cacheprovider --junitxml "$results/pytest.xml"
+add_counts < <(/usr/bin/python3 build/count_results.py junit "$results/pytest.xml")
 
 section "end to end: package, dotnet build, dotnet format"
-set +e
-bash tests/e2e/run.sh
-rc=$?
-set -e
-if [ -f "$results/e2e.counts" ]; then
-  read -r p f s < "$results/e2e.counts"
-  passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
-fi
-if [ $rc -ne 0 ]; then broken+=("tests/e2e/run.sh (exit $rc)"); fi
+run_suite "tests/e2e/run.sh" bash tests/e2e/run.sh
+if [ -f "$results/e2e.counts" ]; then add_counts < "$results/e2e.counts"; fi
 
 section "summary"
 echo "elapsed: $(( $(date +%s) - started )) s"
